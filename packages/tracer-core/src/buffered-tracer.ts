@@ -1,0 +1,176 @@
+import { ExportFailedError, TimeoutError, type TracerError } from './errors.js';
+import { ExportScheduler, type ExportSchedulerOptions } from './export-scheduler.js';
+import { onProcessShutdown } from './process-hooks.js';
+import type { MutableSpan } from './recorded-span.js';
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_BUFFERED_SPANS,
+  SpanBuffer,
+  type SpanBufferOptions,
+} from './span-buffer.js';
+import type { SpanExporter } from './span-exporter.js';
+import type { SpanHandle } from './span-handle.js';
+import { SpanRecorder, type RecorderOptions } from './span-recorder.js';
+import type { SpanStatus } from './span-status.js';
+import { TracerCounters } from './tracer-counters.js';
+import type { ShutdownOptions, SpanEvent, SpanStart, TracerPlugin } from './tracer-plugin.js';
+import type { TracerStats } from './tracer-stats.js';
+import { booleanOption, durationMillis, positiveInteger } from './validate.js';
+
+/** Options of a buffering tracer: recording, buffer caps, export schedule and shutdown. */
+export interface BufferedTracerOptions extends RecorderOptions, SpanBufferOptions, ExportSchedulerOptions {
+  /**
+   * Deadline of the final flush in `shutdown()` and in the process hooks; what is not delivered
+   * by then is dropped and counted (`shutdown`). @defaultValue 5000
+   */
+  readonly shutdownTimeoutMillis?: number;
+  /**
+   * Hook the process: on `beforeExit`, SIGTERM and SIGINT, shut down (final flush within
+   * `shutdownTimeoutMillis`), then let the process end as it would have without us. Turn it off
+   * when the host calls `shutdown()` itself. @defaultValue true
+   */
+  readonly hookProcessShutdown?: boolean;
+}
+
+/** A TracerPlugin whose lifecycle members are always there. */
+export interface BufferedTracer extends TracerPlugin {
+  shutdown(options?: ShutdownOptions): Promise<void>;
+  stats(): TracerStats;
+}
+
+/** Resolved and validated {@link BufferedTracerOptions}, with every default applied. */
+export interface ResolvedBufferOptions {
+  readonly maxBufferedSpans: number;
+  readonly maxBufferedBytes: number;
+  readonly scheduler: Required<ExportSchedulerOptions>;
+  readonly shutdownTimeoutMillis: number;
+  readonly hookProcessShutdown: boolean;
+}
+
+/**
+ * Applies defaults to and validates the buffering options.
+ * @throws InvalidOptionError naming the first bad option and what it allows.
+ */
+export function resolveBufferOptions(options: BufferedTracerOptions): ResolvedBufferOptions {
+  return {
+    maxBufferedSpans: positiveInteger('maxBufferedSpans', options.maxBufferedSpans, DEFAULT_MAX_BUFFERED_SPANS),
+    maxBufferedBytes: positiveInteger('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES),
+    scheduler: {
+      maxExportBatchSize: positiveInteger('maxExportBatchSize', options.maxExportBatchSize, 512),
+      scheduledDelayMillis: durationMillis('scheduledDelayMillis', options.scheduledDelayMillis, 1000),
+      exportTimeoutMillis: durationMillis('exportTimeoutMillis', options.exportTimeoutMillis, 30_000),
+      maxConcurrentExports: positiveInteger('maxConcurrentExports', options.maxConcurrentExports, 1),
+    },
+    shutdownTimeoutMillis: durationMillis('shutdownTimeoutMillis', options.shutdownTimeoutMillis, 5000),
+    hookProcessShutdown: booleanOption('hookProcessShutdown', options.hookProcessShutdown, true),
+  };
+}
+
+class BufferedTracerImpl implements BufferedTracer {
+  readonly name: string;
+  readonly #counters = new TracerCounters();
+  readonly #recorder: SpanRecorder;
+  readonly #buffer: SpanBuffer;
+  readonly #scheduler: ExportScheduler;
+  readonly #exporter: SpanExporter;
+  readonly #shutdownTimeoutMillis: number;
+  readonly #unhook: (() => void) | undefined;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(name: string, exporter: SpanExporter, options: BufferedTracerOptions) {
+    const resolved = resolveBufferOptions(options);
+    this.name = name;
+    this.#exporter = exporter;
+    this.#shutdownTimeoutMillis = resolved.shutdownTimeoutMillis;
+    this.#buffer = new SpanBuffer(resolved.maxBufferedSpans, resolved.maxBufferedBytes, this.#counters);
+    this.#recorder = new SpanRecorder(options, this.#counters, (span) => this.#onEnd(span));
+    this.#scheduler = new ExportScheduler(this.#buffer, exporter, this.#counters, resolved.scheduler);
+    this.#unhook = resolved.hookProcessShutdown
+      ? onProcessShutdown(() => this.shutdown().catch(() => undefined))
+      : undefined;
+  }
+
+  #onEnd(span: MutableSpan): void {
+    if (this.#buffer.push(span)) this.#scheduler.notify();
+  }
+
+  startSpan(start: SpanStart): SpanHandle {
+    return this.#recorder.startSpan(start);
+  }
+
+  setAttribute(span: SpanHandle, key: string, value: unknown): void {
+    this.#recorder.setAttribute(span, key, value);
+  }
+
+  setStatus(span: SpanHandle, status: SpanStatus): void {
+    this.#recorder.setStatus(span, status);
+  }
+
+  addEvent(span: SpanHandle, event: SpanEvent): void {
+    this.#recorder.addEvent(span, event);
+  }
+
+  endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
+    this.#recorder.endSpan(span, endTimeUnixNanos);
+  }
+
+  flush(): Promise<void> {
+    return this.#scheduler.flush();
+  }
+
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    this.#shutdown ??= this.#final(shutdownTimeout(options, this.#shutdownTimeoutMillis));
+    return this.#shutdown;
+  }
+
+  async #final(timeoutMillis: number): Promise<void> {
+    this.#unhook?.();
+    this.#recorder.close();
+    this.#scheduler.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, timeoutMillis, 'timeout')));
+    const outcome = await Promise.race([
+      this.#scheduler.flush().then(
+        () => undefined,
+        (error: TracerError) => error,
+      ),
+      deadline,
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.#scheduler.abandon('shutdown');
+    const dropped = this.#buffer.dropWaiting('shutdown');
+    await Promise.race([
+      Promise.resolve()
+        .then(() => this.#exporter.shutdown?.())
+        .catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMillis, 1000)).unref()),
+    ]);
+    if (outcome === 'timeout') {
+      throw new TimeoutError(`shutdown: the final flush did not finish within ${timeoutMillis} ms; undelivered spans were dropped`);
+    }
+    if (outcome !== undefined) {
+      throw new ExportFailedError(`shutdown: the final flush failed; ${dropped} spans left were dropped`, { cause: outcome });
+    }
+  }
+
+  stats(): TracerStats {
+    return this.#counters.snapshot(this.#recorder.liveCount, this.#buffer.size);
+  }
+}
+
+function shutdownTimeout(options: ShutdownOptions | undefined, fallback: number): number {
+  const value: unknown = typeof options === 'object' && options !== null ? options.timeoutMillis : undefined;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/**
+ * A complete TracerPlugin that records with {@link SpanRecorder}, buffers finished spans in a
+ * bounded {@link SpanBuffer} and hands batches to `exporter` on the export schedule, at
+ * `flush()` and at shutdown. Backends supply only the exporter; the stdout and OTLP tracers are
+ * built this way.
+ *
+ * @throws InvalidOptionError for a bad option (at construction only).
+ */
+export function createBufferedTracer(name: string, exporter: SpanExporter, options: BufferedTracerOptions = {}): BufferedTracer {
+  return new BufferedTracerImpl(name, exporter, options);
+}

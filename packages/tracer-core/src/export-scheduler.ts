@@ -1,0 +1,191 @@
+import { ExportFailedError, TimeoutError, toTracerError, type TracerError } from './errors.js';
+import type { RecordedSpan } from './recorded-span.js';
+import type { SpanBuffer } from './span-buffer.js';
+import type { ExportResult, SpanExporter } from './span-exporter.js';
+import type { TracerCounters } from './tracer-counters.js';
+import type { DropReason } from './tracer-stats.js';
+
+/** When and how much a buffering tracer exports. */
+export interface ExportSchedulerOptions {
+  /** Spans per export request; a full batch is exported at once. @defaultValue 512 */
+  readonly maxExportBatchSize?: number;
+  /** Interval between exports of whatever is waiting. The timer never keeps the process alive. @defaultValue 1000 */
+  readonly scheduledDelayMillis?: number;
+  /** How long one export may take before it is aborted and its spans counted (`export-timeout`). @defaultValue 30000 */
+  readonly exportTimeoutMillis?: number;
+  /** Exports in flight at once. @defaultValue 1 */
+  readonly maxConcurrentExports?: number;
+}
+
+interface InFlight {
+  readonly batch: readonly RecordedSpan[];
+  readonly controller: AbortController;
+  /** Settles the export once; later outcomes (a late reply after a timeout) are ignored. */
+  finish(result: ExportResult | 'timeout', reason?: DropReason): void;
+  readonly done: Promise<TracerError | undefined>;
+}
+
+/**
+ * Moves finished spans from a {@link SpanBuffer} to a {@link SpanExporter}: when a batch is full,
+ * on an interval, on `flush()` and on `shutdown()`. Every span taken reaches exactly one of:
+ * exported, dropped with a reason, or back in the buffer for a retry.
+ */
+export class ExportScheduler {
+  readonly #buffer: SpanBuffer;
+  readonly #exporter: SpanExporter;
+  readonly #counters: TracerCounters;
+  readonly #batchSize: number;
+  readonly #timeoutMillis: number;
+  readonly #maxConcurrent: number;
+  readonly #inFlight = new Set<InFlight>();
+  #timer: NodeJS.Timeout | undefined;
+  #kickPending = false;
+
+  constructor(
+    buffer: SpanBuffer,
+    exporter: SpanExporter,
+    counters: TracerCounters,
+    options: Required<ExportSchedulerOptions>,
+  ) {
+    this.#buffer = buffer;
+    this.#exporter = exporter;
+    this.#counters = counters;
+    this.#batchSize = options.maxExportBatchSize;
+    this.#timeoutMillis = options.exportTimeoutMillis;
+    this.#maxConcurrent = options.maxConcurrentExports;
+    this.#timer = setInterval(() => this.#pump(1), options.scheduledDelayMillis);
+    this.#timer.unref();
+  }
+
+  /** Call after adding to the buffer: starts an export soon (not inline) once a batch is full. */
+  notify(): void {
+    if (this.#kickPending || this.#buffer.waiting < this.#batchSize) return;
+    this.#kickPending = true;
+    setImmediate(() => {
+      this.#kickPending = false;
+      this.#pump(this.#batchSize);
+    });
+  }
+
+  /** Starts exports while there is room in flight and at least `minimum` spans waiting. */
+  #pump(minimum: number): void {
+    while (this.#inFlight.size < this.#maxConcurrent && this.#buffer.waiting >= minimum) {
+      this.#start(this.#buffer.take(this.#batchSize));
+    }
+  }
+
+  #start(batch: readonly RecordedSpan[]): InFlight {
+    const controller = new AbortController();
+    let resolveDone!: (error: TracerError | undefined) => void;
+    const done = new Promise<TracerError | undefined>((resolve) => (resolveDone = resolve));
+    const timer = setTimeout(() => entry.finish('timeout'), this.#timeoutMillis);
+    timer.unref();
+    let settled = false;
+    const entry: InFlight = {
+      batch,
+      controller,
+      done,
+      finish: (result, reason) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.#inFlight.delete(entry);
+        if (result === 'timeout') controller.abort();
+        resolveDone(this.#settle(batch, result, reason));
+        // A delivered batch makes room: keep draining full batches without waiting for the timer.
+        if (result !== 'timeout' && result.status === 'success') this.#pump(this.#batchSize);
+      },
+    };
+    this.#inFlight.add(entry);
+    this.#counters.exportAttempts++;
+    let call: Promise<ExportResult>;
+    try {
+      call = this.#exporter.export(batch, controller.signal);
+    } catch (error) {
+      call = Promise.resolve({ status: 'failure', error: toTracerError(error, 'exporter threw') });
+    }
+    Promise.resolve(call).then(
+      (result) => entry.finish(isExportResult(result) ? result : badResult()),
+      (error: unknown) => entry.finish({ status: 'failure', error: toTracerError(error, 'exporter rejected') }),
+    );
+    return entry;
+  }
+
+  #settle(batch: readonly RecordedSpan[], result: ExportResult | 'timeout', reason?: DropReason): TracerError | undefined {
+    const buffer = this.#buffer;
+    if (result === 'timeout') {
+      const error = new TimeoutError(`export of ${batch.length} spans timed out`);
+      buffer.release(batch);
+      this.#counters.drop(reason ?? 'export-timeout', batch.length);
+      this.#counters.recordFailure(error);
+      return error;
+    }
+    if (result.status === 'success') {
+      const rejected = Math.min(batch.length, Math.max(0, Math.floor(result.rejected ?? 0)));
+      buffer.release(batch);
+      this.#counters.spansExported += batch.length - rejected;
+      this.#counters.drop('export-rejected', rejected);
+      if (rejected > 0 || result.message) {
+        this.#counters.lastError = Object.freeze({
+          code: 'PARTIAL_SUCCESS',
+          message: `receiver rejected ${rejected} of ${batch.length} spans${result.message ? `: ${result.message}` : ''}`,
+          timeUnixMillis: Date.now(),
+        });
+      }
+      return undefined;
+    }
+    this.#counters.recordFailure(result.error);
+    if (result.status === 'retryable') buffer.requeue(batch, 'queue-full');
+    else {
+      buffer.release(batch);
+      this.#counters.drop(result.reason ?? 'export-failed', batch.length);
+    }
+    return result.error;
+  }
+
+  /**
+   * Exports everything waiting now and waits for every export in flight. Resolves when all of it
+   * was delivered; rejects with an `ExportFailedError` (cause: the first error, or an
+   * `AggregateError` of all) when any of it was not. Spans arriving meanwhile wait for the next
+   * round, so a busy application cannot keep a flush going forever.
+   */
+  async flush(): Promise<void> {
+    const waits: Promise<TracerError | undefined>[] = [...this.#inFlight].map((entry) => entry.done);
+    let remaining = this.#buffer.waiting;
+    while (remaining > 0) {
+      while (this.#inFlight.size >= this.#maxConcurrent) {
+        await Promise.race([...this.#inFlight].map((entry) => entry.done));
+      }
+      const batch = this.#buffer.take(Math.min(remaining, this.#batchSize));
+      if (batch.length === 0) break;
+      remaining -= batch.length;
+      waits.push(this.#start(batch).done);
+    }
+    const errors = (await Promise.all(waits)).filter((error): error is TracerError => error !== undefined);
+    if (errors.length === 0) return;
+    const [first] = errors;
+    const cause = errors.length === 1 ? first : new AggregateError(errors, `${errors.length} exports failed`);
+    throw new ExportFailedError(`flush failed: ${errors.length} export(s) did not deliver: ${first!.message}`, { cause });
+  }
+
+  /** Stops the interval timer. */
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Gives up on every export in flight: they are aborted and their spans counted for `reason`. */
+  abandon(reason: DropReason): void {
+    for (const entry of [...this.#inFlight]) entry.finish('timeout', reason);
+  }
+}
+
+function isExportResult(value: unknown): value is ExportResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const status = (value as ExportResult).status;
+  return status === 'success' || status === 'failure' || status === 'retryable';
+}
+
+function badResult(): ExportResult {
+  return { status: 'failure', error: toTracerError(undefined, 'exporter returned something that is not an ExportResult') };
+}

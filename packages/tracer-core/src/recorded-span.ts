@@ -1,0 +1,164 @@
+import {
+  estimateValueBytes,
+  isAttributeKey,
+  normalizeAttributeValue,
+  type AttributeValue,
+  type Attributes,
+} from './attributes.js';
+import type { SpanKind } from './span-kind.js';
+import type { SpanLimits } from './span-limits.js';
+import { UNSET_STATUS, type SpanStatus } from './span-status.js';
+
+/**
+ * Attributes as they are kept while recording: a flat list `[key0, value0, key1, value1, ...]`
+ * of unique keys in insertion order. One array per span instead of a dictionary object keeps
+ * a buffered span small; {@link attributesToRecord} gives the object form.
+ */
+export type AttributeList = readonly (string | AttributeValue)[];
+
+/** An event as kept on a recorded span. `time` is a clock reading (see `clock.ts`). */
+export interface RecordedEvent {
+  readonly name: string;
+  readonly time: number;
+  readonly attributes: AttributeList;
+  readonly droppedAttributesCount: number;
+}
+
+/** A link as kept on a recorded span. */
+export interface RecordedLink {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceState: string;
+  readonly attributes: AttributeList;
+  readonly droppedAttributesCount: number;
+}
+
+/**
+ * A span as tracers keep it, live and finished: what exporters and encoders read. Times are
+ * clock readings (nanoseconds since `ORIGIN_UNIX_NANOS`); `toUnixNanos` converts them.
+ * Exporters must treat it as read-only.
+ */
+export interface RecordedSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  /** '' for a root. */
+  readonly parentSpanId: string;
+  /** True when the parent came from elsewhere (a handle this tracer never issued). */
+  readonly parentIsRemote: boolean;
+  /** W3C tracestate, '' when none. */
+  readonly traceState: string;
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly startTime: number;
+  /** -1 while the span is live. */
+  readonly endTime: number;
+  readonly attributes: AttributeList;
+  readonly droppedAttributesCount: number;
+  readonly events: readonly RecordedEvent[];
+  readonly droppedEventsCount: number;
+  readonly links: readonly RecordedLink[];
+  readonly droppedLinksCount: number;
+  readonly status: SpanStatus;
+  /** A rough retained size in bytes, kept up to date while recording, for byte-capped buffers. */
+  readonly byteSize: number;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+const BASE_SPAN_BYTES = 320;
+/** Longest span or event name kept; longer names are cut, so no name can hold a buffer hostage. */
+export const MAX_NAME_LENGTH = 4096;
+
+/** A name as kept: a string cut to {@link MAX_NAME_LENGTH}; anything else becomes ''. */
+export function normalizeName(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  return value.length > MAX_NAME_LENGTH ? value.slice(0, MAX_NAME_LENGTH) : value;
+}
+
+/**
+ * Adds or overwrites `key` in a flat list, honoring `countLimit` for new keys. Returns the byte
+ * estimate added, or -1 when the attribute was dropped (bad key, bad value or over the limit).
+ */
+export function putAttribute(
+  list: (string | AttributeValue)[],
+  key: unknown,
+  value: unknown,
+  limits: SpanLimits,
+  countLimit: number,
+): number {
+  if (!isAttributeKey(key)) return -1;
+  const normalized = normalizeAttributeValue(value, limits.attributeValueLengthLimit);
+  if (normalized === undefined) return -1;
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i] === key) {
+      list[i + 1] = normalized;
+      return 0;
+    }
+  }
+  if (list.length >= countLimit * 2) return -1;
+  list.push(key, normalized);
+  return 16 + 2 * key.length + estimateValueBytes(normalized);
+}
+
+/**
+ * Copies a caller's attribute record into a new flat list, dropping what is not valid.
+ * Returns the list, how many were dropped and the byte estimate. Never throws.
+ */
+export function attributeListFrom(
+  record: unknown,
+  limits: SpanLimits,
+  countLimit: number,
+): { list: (string | AttributeValue)[]; dropped: number; bytes: number } {
+  const list: (string | AttributeValue)[] = [];
+  let dropped = 0;
+  let bytes = 0;
+  if (typeof record !== 'object' || record === null) return { list, dropped, bytes };
+  try {
+    const keys = Object.keys(record);
+    for (const key of keys) {
+      const added = putAttribute(list, key, (record as Record<string, unknown>)[key], limits, countLimit);
+      if (added < 0) dropped++;
+      else bytes += added;
+    }
+  } catch {
+    dropped++;
+  }
+  return { list, dropped, bytes };
+}
+
+/** The object form of an attribute list, with a null prototype (so `__proto__` is just a key). */
+export function attributesToRecord(list: AttributeList): Attributes {
+  const out: Attributes = Object.create(null);
+  for (let i = 0; i < list.length; i += 2) out[list[i] as string] = list[i + 1] as AttributeValue;
+  return out;
+}
+
+/** The mutable span behind {@link RecordedSpan}; only recorders write to it. */
+export class MutableSpan implements RecordedSpan {
+  endTime = -1;
+  attributes: (string | AttributeValue)[];
+  droppedAttributesCount: number;
+  events: RecordedEvent[] = NONE as never;
+  droppedEventsCount = 0;
+  links: readonly RecordedLink[] = NONE;
+  droppedLinksCount = 0;
+  status: SpanStatus = UNSET_STATUS;
+  byteSize: number;
+
+  constructor(
+    readonly traceId: string,
+    readonly spanId: string,
+    readonly parentSpanId: string,
+    readonly parentIsRemote: boolean,
+    readonly traceState: string,
+    readonly name: string,
+    readonly kind: SpanKind,
+    readonly startTime: number,
+    attributes: (string | AttributeValue)[],
+    droppedAttributesCount: number,
+    attributeBytes: number,
+  ) {
+    this.attributes = attributes;
+    this.droppedAttributesCount = droppedAttributesCount;
+    this.byteSize = BASE_SPAN_BYTES + 2 * name.length + attributeBytes;
+  }
+}

@@ -1,0 +1,129 @@
+import type { RecordedSpan } from './recorded-span.js';
+import type { TracerCounters } from './tracer-counters.js';
+import type { DropReason } from './tracer-stats.js';
+
+/** Caps of a {@link SpanBuffer}. */
+export interface SpanBufferOptions {
+  /** Most finished spans held. @defaultValue 262144 */
+  readonly maxBufferedSpans?: number;
+  /**
+   * Most bytes held, by each span's `byteSize` estimate. @defaultValue 134217728 (128 MiB)
+   */
+  readonly maxBufferedBytes?: number;
+}
+
+export const DEFAULT_MAX_BUFFERED_SPANS = 262_144;
+export const DEFAULT_MAX_BUFFERED_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Finished spans waiting for export, first in first out, bounded by count and by approximate
+ * bytes. A span that does not fit is refused and counted (`queue-full` or `queue-bytes`), never
+ * queued beyond the caps. Spans taken for an export stay counted in `size` until the export
+ * settles (`release` or `requeue`), so the buffer's caps also bound what is in flight.
+ */
+export class SpanBuffer<T extends RecordedSpan = RecordedSpan> {
+  #items: T[] = [];
+  #head = 0;
+  #bytes = 0;
+  #inFlight = 0;
+  #inFlightBytes = 0;
+  readonly #maxSpans: number;
+  readonly #maxBytes: number;
+  readonly #counters: TracerCounters;
+
+  constructor(maxSpans: number, maxBytes: number, counters: TracerCounters) {
+    this.#maxSpans = maxSpans;
+    this.#maxBytes = maxBytes;
+    this.#counters = counters;
+  }
+
+  /** Spans waiting, not counting those taken for an export in flight. */
+  get waiting(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** Spans held: waiting plus in flight. This is `spansBuffered` in stats. */
+  get size(): number {
+    return this.waiting + this.#inFlight;
+  }
+
+  get bytes(): number {
+    return this.#bytes + this.#inFlightBytes;
+  }
+
+  /** Adds a finished span; returns false (and counts the drop) when it does not fit. */
+  push(span: T): boolean {
+    if (this.size >= this.#maxSpans) {
+      this.#counters.drop('queue-full');
+      return false;
+    }
+    if (this.bytes + span.byteSize > this.#maxBytes) {
+      this.#counters.drop('queue-bytes');
+      return false;
+    }
+    this.#items.push(span);
+    this.#bytes += span.byteSize;
+    return true;
+  }
+
+  /** Takes up to `max` of the oldest spans for an export; they count as in flight until released. */
+  take(max: number): T[] {
+    const end = Math.min(this.#items.length, this.#head + max);
+    const batch = this.#items.slice(this.#head, end);
+    this.#head = end;
+    let bytes = 0;
+    for (const span of batch) bytes += span.byteSize;
+    this.#bytes -= bytes;
+    this.#inFlight += batch.length;
+    this.#inFlightBytes += bytes;
+    this.#compact();
+    return batch;
+  }
+
+  /** Ends the in-flight life of `batch`; the caller counts what became of it. */
+  release(batch: readonly T[]): void {
+    let bytes = 0;
+    for (const span of batch) bytes += span.byteSize;
+    this.#inFlight -= batch.length;
+    this.#inFlightBytes -= bytes;
+  }
+
+  /**
+   * Puts an in-flight `batch` back at the front to be retried, oldest first, as far as the caps
+   * allow beside what arrived meanwhile; the rest is counted as dropped for `reason`.
+   */
+  requeue(batch: readonly T[], reason: DropReason): void {
+    this.release(batch);
+    let room = this.#maxSpans - this.size;
+    let roomBytes = this.#maxBytes - this.bytes;
+    const kept: T[] = [];
+    for (const span of batch) {
+      if (room > 0 && span.byteSize <= roomBytes) {
+        kept.push(span);
+        room--;
+        roomBytes -= span.byteSize;
+        this.#bytes += span.byteSize;
+      }
+    }
+    this.#counters.drop(reason, batch.length - kept.length);
+    this.#items = kept.concat(this.#items.slice(this.#head));
+    this.#head = 0;
+  }
+
+  /** Drops every waiting span for `reason` (at the end of a shutdown that ran out of time). */
+  dropWaiting(reason: DropReason): number {
+    const count = this.waiting;
+    this.#counters.drop(reason, count);
+    this.#items = [];
+    this.#head = 0;
+    this.#bytes = 0;
+    return count;
+  }
+
+  #compact(): void {
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}

@@ -1,0 +1,289 @@
+import { fromUnixNanos, now } from './clock.js';
+import { createIdGenerator, type IdGenerator } from './id-generator.js';
+import { LiveSpanTable } from './live-span-table.js';
+import { attributeListFrom, MutableSpan, normalizeName, putAttribute, type RecordedLink } from './recorded-span.js';
+import { SpanHandle, ZERO_SPAN_ID } from './span-handle.js';
+import { isSpanKind, SpanKind } from './span-kind.js';
+import { resolveSpanLimits, type SpanLimits } from './span-limits.js';
+import { normalizeStatus } from './span-status.js';
+import type { TracerCounters } from './tracer-counters.js';
+import type { SpanEvent, SpanLink, SpanStart } from './tracer-plugin.js';
+import { positiveInteger } from './validate.js';
+
+/** Options shared by every tracer built on {@link SpanRecorder}. */
+export interface RecorderOptions {
+  /**
+   * Spans started and not ended that may be held at once. When full, the oldest is evicted and
+   * counted as dropped (`live-evicted`), so a leak of never-ended spans cannot grow memory.
+   * @defaultValue 16384
+   */
+  readonly maxLiveSpans?: number;
+  /** Caps per span; see {@link SpanLimits}. @defaultValue DEFAULT_SPAN_LIMITS */
+  readonly spanLimits?: Partial<SpanLimits>;
+  /** Where new ids come from. @defaultValue createIdGenerator() */
+  readonly idGenerator?: IdGenerator;
+}
+
+export const DEFAULT_MAX_LIVE_SPANS = 16_384;
+
+/**
+ * The recording half of a tracer: turns the five recording calls into {@link MutableSpan}s and
+ * hands each one to `onEnd` when it ends. It enforces the contract every plugin shares (never
+ * throw, no-op on unknown handles, parent rules, limits, counted drops) so that tracers differ
+ * only in what they do with finished spans.
+ *
+ * Cost: `startSpan` reads the clock once, draws one span id (and a trace id for a root) and
+ * allocates the span, its attribute list and the handle. Nothing else allocates unless it adds
+ * data. No method does I/O or throws: a hostile argument (throwing getter, proxy) is caught and
+ * counted in `invalidCalls`.
+ */
+export class SpanRecorder {
+  readonly #live: LiveSpanTable<MutableSpan>;
+  readonly #limits: SpanLimits;
+  readonly #ids: IdGenerator;
+  readonly #counters: TracerCounters;
+  readonly #onEnd: (span: MutableSpan) => void;
+  #closed = false;
+
+  constructor(options: RecorderOptions, counters: TracerCounters, onEnd: (span: MutableSpan) => void) {
+    this.#live = new LiveSpanTable(positiveInteger('maxLiveSpans', options.maxLiveSpans, DEFAULT_MAX_LIVE_SPANS));
+    this.#limits = resolveSpanLimits(options.spanLimits);
+    this.#ids = options.idGenerator ?? createIdGenerator();
+    this.#counters = counters;
+    this.#onEnd = onEnd;
+  }
+
+  get liveCount(): number {
+    return this.#live.size;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Stops recording: later calls are counted in `ignoredAfterShutdown`. Spans still live are
+   * dropped and counted as `live-evicted` (they never ended, so there is nothing to export).
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#counters.drop('live-evicted', this.#live.clear().length);
+  }
+
+  startSpan(start: SpanStart): SpanHandle {
+    if (this.#closed) {
+      this.#counters.ignoredAfterShutdown++;
+      return SpanHandle.INVALID;
+    }
+    try {
+      return this.#start(start);
+    } catch {
+      this.#counters.invalidCalls++;
+      return SpanHandle.INVALID;
+    }
+  }
+
+  #start(start: SpanStart): SpanHandle {
+    if (typeof start !== 'object' || start === null) {
+      this.#counters.invalidCalls++;
+      return SpanHandle.INVALID;
+    }
+    const parent = start.parent;
+    let traceId: string;
+    let parentSpanId = '';
+    let parentIsRemote = false;
+    if (parent === undefined || parent === null) {
+      const wanted = start.traceId;
+      traceId = wanted !== undefined && SpanHandle.isValidTraceId(wanted) ? wanted : this.#ids.traceId();
+    } else {
+      const parentTraceId: unknown = parent.traceId;
+      const parentId: unknown = parent.spanId;
+      if (parentId === ZERO_SPAN_ID) return SpanHandle.INVALID;
+      if (this.#live.get(parentTraceId, parentId) !== undefined) {
+        traceId = parentTraceId as string;
+        parentSpanId = parentId as string;
+      } else if (SpanHandle.isValidTraceId(parentTraceId) && SpanHandle.isValidSpanId(parentId)) {
+        traceId = parentTraceId;
+        parentSpanId = parentId;
+        parentIsRemote = true;
+      } else {
+        // Not a handle at all: record a root rather than lose the span, and count the misuse.
+        this.#counters.invalidCalls++;
+        traceId = this.#ids.traceId();
+      }
+    }
+    const wantedSpanId = start.spanId;
+    const spanId =
+      wantedSpanId !== undefined && SpanHandle.isValidSpanId(wantedSpanId) && !this.#live.has(wantedSpanId)
+        ? wantedSpanId
+        : this.#ids.spanId();
+    const kind = isSpanKind(start.kind) ? start.kind : SpanKind.INTERNAL;
+    const startTime = start.startTimeUnixNanos === undefined ? now() : (fromUnixNanos(start.startTimeUnixNanos) ?? now());
+    const traceState = typeof start.traceState === 'string' ? start.traceState : '';
+
+    const limits = this.#limits;
+    let attributes: MutableSpan['attributes'] = [];
+    let droppedAttributes = 0;
+    let attributeBytes = 0;
+    if (start.attributes !== undefined) {
+      const initial = attributeListFrom(start.attributes, limits, limits.attributeCountLimit);
+      attributes = initial.list;
+      droppedAttributes = initial.dropped;
+      attributeBytes = initial.bytes;
+      this.#counters.attributesDropped += initial.dropped;
+    }
+    const span = new MutableSpan(
+      traceId,
+      spanId,
+      parentSpanId,
+      parentIsRemote,
+      traceState,
+      normalizeName(start.name),
+      kind,
+      startTime,
+      attributes,
+      droppedAttributes,
+      attributeBytes,
+    );
+    if (start.links !== undefined) this.#addLinks(span, start.links);
+
+    const evicted = this.#live.add(span);
+    if (evicted !== undefined) this.#counters.drop('live-evicted');
+    this.#counters.spansStarted++;
+    return { traceId, spanId };
+  }
+
+  #addLinks(span: MutableSpan, links: readonly SpanLink[]): void {
+    if (!Array.isArray(links)) {
+      this.#counters.invalidCalls++;
+      return;
+    }
+    const limits = this.#limits;
+    const kept: RecordedLink[] = [];
+    for (const link of links) {
+      const context: unknown = typeof link === 'object' && link !== null ? link.context : undefined;
+      if (!SpanHandle.isValid(context)) {
+        span.droppedLinksCount++;
+        continue;
+      }
+      if (kept.length >= limits.linkCountLimit) {
+        span.droppedLinksCount++;
+        continue;
+      }
+      const attrs = attributeListFrom(link.attributes, limits, limits.attributePerLinkCountLimit);
+      kept.push({
+        traceId: context.traceId,
+        spanId: context.spanId,
+        traceState: typeof link.traceState === 'string' ? link.traceState : '',
+        attributes: attrs.list,
+        droppedAttributesCount: attrs.dropped,
+      });
+      span.byteSize += 96 + attrs.bytes;
+    }
+    this.#counters.attributesDropped += span.droppedLinksCount;
+    span.links = kept;
+  }
+
+  setAttribute(handle: SpanHandle, key: string, value: unknown): void {
+    if (this.#closed) {
+      this.#counters.ignoredAfterShutdown++;
+      return;
+    }
+    try {
+      const span = this.#find(handle);
+      if (span === undefined) return;
+      const added = putAttribute(span.attributes, key, value, this.#limits, this.#limits.attributeCountLimit);
+      if (added < 0) {
+        span.droppedAttributesCount++;
+        this.#counters.attributesDropped++;
+      } else {
+        span.byteSize += added;
+      }
+    } catch {
+      this.#counters.invalidCalls++;
+    }
+  }
+
+  setStatus(handle: SpanHandle, status: unknown): void {
+    if (this.#closed) {
+      this.#counters.ignoredAfterShutdown++;
+      return;
+    }
+    try {
+      const span = this.#find(handle);
+      if (span === undefined) return;
+      const normalized = normalizeStatus(status);
+      if (normalized === undefined) {
+        this.#counters.invalidCalls++;
+        return;
+      }
+      span.status = normalized;
+      if (normalized.message !== undefined) span.byteSize += 2 * normalized.message.length;
+    } catch {
+      this.#counters.invalidCalls++;
+    }
+  }
+
+  addEvent(handle: SpanHandle, event: SpanEvent): void {
+    if (this.#closed) {
+      this.#counters.ignoredAfterShutdown++;
+      return;
+    }
+    try {
+      const span = this.#find(handle);
+      if (span === undefined) return;
+      if (typeof event !== 'object' || event === null) {
+        this.#counters.invalidCalls++;
+        return;
+      }
+      const limits = this.#limits;
+      if (span.events.length >= limits.eventCountLimit) {
+        span.droppedEventsCount++;
+        this.#counters.attributesDropped++;
+        return;
+      }
+      const name = normalizeName(event.name);
+      const time = event.timeUnixNanos === undefined ? now() : (fromUnixNanos(event.timeUnixNanos) ?? now());
+      const attrs =
+        event.attributes === undefined
+          ? undefined
+          : attributeListFrom(event.attributes, limits, limits.attributePerEventCountLimit);
+      if (span.events.length === 0) span.events = [];
+      span.events.push({
+        name,
+        time,
+        attributes: attrs === undefined ? [] : attrs.list,
+        droppedAttributesCount: attrs === undefined ? 0 : attrs.dropped,
+      });
+      span.byteSize += 64 + 2 * name.length + (attrs === undefined ? 0 : attrs.bytes);
+      if (attrs !== undefined) this.#counters.attributesDropped += attrs.dropped;
+    } catch {
+      this.#counters.invalidCalls++;
+    }
+  }
+
+  endSpan(handle: SpanHandle, endTimeUnixNanos?: bigint): void {
+    if (this.#closed) {
+      this.#counters.ignoredAfterShutdown++;
+      return;
+    }
+    try {
+      if (typeof handle !== 'object' || handle === null) return;
+      const span = this.#live.take(handle.traceId, handle.spanId);
+      if (span === undefined) return;
+      const endTime = endTimeUnixNanos === undefined ? now() : (fromUnixNanos(endTimeUnixNanos) ?? now());
+      // A caller-supplied end before the start would give a negative duration: clamp it.
+      span.endTime = endTime < span.startTime ? span.startTime : endTime;
+      this.#counters.spansEnded++;
+      this.#onEnd(span);
+    } catch {
+      this.#counters.invalidCalls++;
+    }
+  }
+
+  #find(handle: SpanHandle): MutableSpan | undefined {
+    if (typeof handle !== 'object' || handle === null) return undefined;
+    return this.#live.get(handle.traceId, handle.spanId);
+  }
+}

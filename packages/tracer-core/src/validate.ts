@@ -1,0 +1,44 @@
+import { InvalidOptionError } from './errors.js';
+
+/** `value` if it is a positive integer, `fallback` if it is undefined; throws otherwise. */
+export function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new InvalidOptionError(`${name} must be a positive integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** `value` if it is a non-negative finite number (milliseconds), `fallback` if undefined. */
+export function durationMillis(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidOptionError(`${name} must be a non-negative number of milliseconds, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** `value` if it is a boolean, `fallback` if undefined. */
+export function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidOptionError(`${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/** Rejects anything but a plain object (or undefined) as an options argument. */
+export function optionsObject<T extends object>(name: string, value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(`${name} must be an object, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A short, safe description of a value for an error message (never its full contents). */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
