@@ -38,6 +38,8 @@ export class ExportScheduler {
   readonly #timeoutMillis: number;
   readonly #maxConcurrent: number;
   readonly #inFlight = new Set<InFlight>();
+  /** One list per flush under way: every export started meanwhile is added, so the flush waits for it. */
+  readonly #flushes = new Set<Promise<TracerError | undefined>[]>();
   #timer: NodeJS.Timeout | undefined;
   #kickPending = false;
 
@@ -97,6 +99,7 @@ export class ExportScheduler {
       },
     };
     this.#inFlight.add(entry);
+    for (const waits of this.#flushes) waits.push(done);
     this.#counters.exportAttempts++;
     let call: Promise<ExportResult>;
     try {
@@ -151,17 +154,25 @@ export class ExportScheduler {
    */
   async flush(): Promise<void> {
     const waits: Promise<TracerError | undefined>[] = [...this.#inFlight].map((entry) => entry.done);
-    let remaining = this.#buffer.waiting;
-    while (remaining > 0) {
-      while (this.#inFlight.size >= this.#maxConcurrent) {
-        await Promise.race([...this.#inFlight].map((entry) => entry.done));
+    this.#flushes.add(waits);
+    let results: (TracerError | undefined)[];
+    try {
+      let remaining = this.#buffer.waiting;
+      while (remaining > 0) {
+        while (this.#inFlight.size >= this.#maxConcurrent) {
+          await Promise.race([...this.#inFlight].map((entry) => entry.done));
+        }
+        // Exports started by the pump meanwhile took their share; the flush waits for those too.
+        const batch = this.#buffer.take(Math.min(remaining, this.#batchSize));
+        if (batch.length === 0) break;
+        remaining -= batch.length;
+        this.#start(batch);
       }
-      const batch = this.#buffer.take(Math.min(remaining, this.#batchSize));
-      if (batch.length === 0) break;
-      remaining -= batch.length;
-      waits.push(this.#start(batch).done);
+      results = await Promise.all(waits);
+    } finally {
+      this.#flushes.delete(waits);
     }
-    const errors = (await Promise.all(waits)).filter((error): error is TracerError => error !== undefined);
+    const errors = results.filter((error): error is TracerError => error !== undefined);
     if (errors.length === 0) return;
     const [first] = errors;
     const cause = errors.length === 1 ? first : new AggregateError(errors, `${errors.length} exports failed`);

@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ORIGIN_UNIX_NANOS,
+  SpanHandle,
+  SpanKind,
+  SpanRecorder,
+  SpanStatusCode,
+  TracerCounters,
+  toSpanRecord,
+  ledgerProblem,
+  type RecordedSpan,
+  type RecorderOptions,
+  type SpanRecord,
+} from '@x/tracer-core';
+
+function setup(options: RecorderOptions = {}) {
+  const counters = new TracerCounters();
+  const ended: RecordedSpan[] = [];
+  const recorder = new SpanRecorder(options, counters, (span) => ended.push(span));
+  const records = (): SpanRecord[] => ended.map(toSpanRecord);
+  return { counters, recorder, ended, records };
+}
+
+const REMOTE = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+
+describe('SpanRecorder parent rules', () => {
+  it('no parent: a root with a fresh trace id each time', () => {
+    const { recorder } = setup();
+    const a = recorder.startSpan({ name: 'a' });
+    const b = recorder.startSpan({ name: 'b', parent: null });
+    expect(SpanHandle.isValid(a)).toBe(true);
+    expect(SpanHandle.isValid(b)).toBe(true);
+    expect(a.traceId).not.toBe(b.traceId);
+  });
+
+  it('local parent: the child shares the trace id and points at the parent', () => {
+    const { recorder, records } = setup();
+    const parent = recorder.startSpan({ name: 'parent' });
+    const child = recorder.startSpan({ name: 'child', parent });
+    recorder.endSpan(child);
+    recorder.endSpan(parent);
+    const [childRecord, parentRecord] = records();
+    expect(child.traceId).toBe(parent.traceId);
+    expect(childRecord!.parentSpanId).toBe(parent.spanId);
+    expect(childRecord!.parentIsRemote).toBe(false);
+    expect(parentRecord!.parentSpanId).toBeUndefined();
+  });
+
+  it('INVALID parent: the child is INVALID, and so are its children', () => {
+    const { recorder, counters } = setup();
+    const child = recorder.startSpan({ name: 'child', parent: SpanHandle.INVALID });
+    expect(child).toBe(SpanHandle.INVALID);
+    expect(recorder.startSpan({ name: 'grandchild', parent: child })).toBe(SpanHandle.INVALID);
+    expect(counters.spansStarted).toBe(0);
+  });
+
+  it('remote parent: the child joins that trace with that parent span id', () => {
+    const { recorder, records } = setup();
+    const child = recorder.startSpan({ name: 'server', parent: REMOTE, traceState: 'congo=t61rcWkgMzE' });
+    recorder.endSpan(child);
+    const [record] = records();
+    expect(child.traceId).toBe(REMOTE.traceId);
+    expect(child.spanId).not.toBe(REMOTE.spanId);
+    expect(record!.parentSpanId).toBe(REMOTE.spanId);
+    expect(record!.parentIsRemote).toBe(true);
+    expect(record!.traceState).toBe('congo=t61rcWkgMzE');
+  });
+
+  it('an ended parent still gives its trace id (it is then remote to the tracer)', () => {
+    const { recorder } = setup();
+    const parent = recorder.startSpan({ name: 'parent' });
+    recorder.endSpan(parent);
+    const late = recorder.startSpan({ name: 'late child', parent });
+    expect(late.traceId).toBe(parent.traceId);
+  });
+
+  it('a malformed parent gives a root and counts the misuse', () => {
+    const { recorder, counters } = setup();
+    const handle = recorder.startSpan({ name: 'x', parent: { traceId: 'nope', spanId: 'bad' } });
+    expect(SpanHandle.isValid(handle)).toBe(true);
+    expect(counters.invalidCalls).toBe(1);
+  });
+
+  it('uses caller-supplied ids, the trace id for roots only', () => {
+    const { recorder } = setup();
+    const root = recorder.startSpan({ name: 'root', traceId: REMOTE.traceId, spanId: 'aaaaaaaaaaaaaaaa' });
+    expect(root).toEqual({ traceId: REMOTE.traceId, spanId: 'aaaaaaaaaaaaaaaa' });
+    const child = recorder.startSpan({
+      name: 'child',
+      parent: root,
+      traceId: '11111111111111111111111111111111',
+      spanId: 'bbbbbbbbbbbbbbbb',
+    });
+    expect(child).toEqual({ traceId: REMOTE.traceId, spanId: 'bbbbbbbbbbbbbbbb' });
+  });
+
+  it('replaces a malformed or already-live caller span id', () => {
+    const { recorder } = setup();
+    const a = recorder.startSpan({ name: 'a', spanId: 'cccccccccccccccc' });
+    const b = recorder.startSpan({ name: 'b', spanId: 'cccccccccccccccc' });
+    const c = recorder.startSpan({ name: 'c', spanId: 'XYZ' });
+    expect(a.spanId).toBe('cccccccccccccccc');
+    expect(b.spanId).not.toBe('cccccccccccccccc');
+    expect(SpanHandle.isValidSpanId(c.spanId)).toBe(true);
+  });
+});
+
+describe('SpanRecorder recording', () => {
+  it('records every field of a span', () => {
+    const { recorder, records } = setup();
+    const start = ORIGIN_UNIX_NANOS + 1_000_000_000n;
+    const link = { traceId: REMOTE.traceId, spanId: REMOTE.spanId };
+    const handle = recorder.startSpan({
+      name: 'GET /users',
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': 'GET', big: 2n ** 60n },
+      startTimeUnixNanos: start,
+      links: [{ context: link, attributes: { why: 'retry' }, traceState: 'a=b' }],
+    });
+    recorder.setAttribute(handle, 'http.response.status_code', 200);
+    recorder.setAttribute(handle, 'http.request.method', 'POST');
+    recorder.addEvent(handle, { name: 'cache miss', timeUnixNanos: start + 5n, attributes: { key: 'u:1' } });
+    recorder.setStatus(handle, { code: SpanStatusCode.ERROR, message: 'boom' });
+    recorder.endSpan(handle, start + 1_500n);
+    const [record] = records();
+    expect(record).toMatchObject({
+      traceId: handle.traceId,
+      spanId: handle.spanId,
+      name: 'GET /users',
+      kind: SpanKind.SERVER,
+      startTimeUnixNanos: start,
+      endTimeUnixNanos: start + 1_500n,
+      durationNanos: 1_500n,
+      status: { code: SpanStatusCode.ERROR, message: 'boom' },
+      droppedAttributesCount: 0,
+    });
+    expect({ ...record!.attributes }).toEqual({
+      'http.request.method': 'POST',
+      big: 2n ** 60n,
+      'http.response.status_code': 200,
+    });
+    expect(record!.events).toHaveLength(1);
+    expect(record!.events[0]!.timeUnixNanos).toBe(start + 5n);
+    expect({ ...record!.events[0]!.attributes }).toEqual({ key: 'u:1' });
+    expect(record!.links[0]).toMatchObject({ traceId: link.traceId, spanId: link.spanId, traceState: 'a=b' });
+  });
+
+  it('drops invalid attributes and counts them on the span and in stats', () => {
+    const { recorder, records, counters } = setup();
+    const handle = recorder.startSpan({ name: 'x', attributes: { ok: 1, bad: { nested: true } } });
+    recorder.setAttribute(handle, '', 'empty key');
+    recorder.setAttribute(handle, 'nan', NaN);
+    recorder.setAttribute(handle, 'fine', 'yes');
+    recorder.endSpan(handle);
+    const [record] = records();
+    expect({ ...record!.attributes }).toEqual({ ok: 1, fine: 'yes' });
+    expect(record!.droppedAttributesCount).toBe(3);
+    expect(counters.attributesDropped).toBe(3);
+  });
+
+  it('keeps __proto__ and constructor as plain keys without touching prototypes', () => {
+    const { recorder, records } = setup();
+    const attributes = JSON.parse('{"__proto__": "x", "constructor": "y"}');
+    const handle = recorder.startSpan({ name: 'x', attributes });
+    recorder.setAttribute(handle, '__proto__', 'z');
+    recorder.endSpan(handle);
+    const [record] = records();
+    expect(Object.keys(record!.attributes).sort()).toEqual(['__proto__', 'constructor']);
+    expect(record!.attributes['__proto__']).toBe('z');
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('z');
+  });
+
+  it('enforces span limits and reports the dropped counts', () => {
+    const { recorder, records } = setup({
+      spanLimits: { attributeCountLimit: 2, eventCountLimit: 1, linkCountLimit: 1, attributeValueLengthLimit: 4 },
+    });
+    const link = { context: REMOTE };
+    const handle = recorder.startSpan({ name: 'x', attributes: { a: 'abcdefgh', b: 2, c: 3 }, links: [link, link] });
+    recorder.setAttribute(handle, 'd', 4);
+    recorder.setAttribute(handle, 'a', 'overwrite is not a new key');
+    recorder.addEvent(handle, { name: 'e1' });
+    recorder.addEvent(handle, { name: 'e2' });
+    recorder.endSpan(handle);
+    const [record] = records();
+    expect({ ...record!.attributes }).toEqual({ a: 'over', b: 2 });
+    expect(record!.droppedAttributesCount).toBe(2);
+    expect(record!.events.map((e) => e.name)).toEqual(['e1']);
+    expect(record!.droppedEventsCount).toBe(1);
+    expect(record!.links).toHaveLength(1);
+    expect(record!.droppedLinksCount).toBe(1);
+  });
+
+  it('ignores unknown, ended, foreign, INVALID and garbage handles', () => {
+    const { recorder, ended, counters } = setup();
+    const handle = recorder.startSpan({ name: 'x' });
+    recorder.endSpan(handle);
+    const garbage: unknown[] = [
+      handle,
+      SpanHandle.INVALID,
+      REMOTE,
+      { traceId: REMOTE.traceId, spanId: handle.spanId },
+      null,
+      undefined,
+      42,
+      'x',
+      {},
+    ];
+    for (const h of garbage) {
+      recorder.setAttribute(h as SpanHandle, 'k', 'v');
+      recorder.setStatus(h as SpanHandle, { code: SpanStatusCode.OK });
+      recorder.addEvent(h as SpanHandle, { name: 'e' });
+      recorder.endSpan(h as SpanHandle);
+    }
+    expect(ended).toHaveLength(1);
+    expect(ended[0]!.attributes).toEqual([]);
+    expect(counters.spansEnded).toBe(1);
+  });
+
+  it('clamps an end time before the start to a zero duration', () => {
+    const { recorder, records } = setup();
+    const start = ORIGIN_UNIX_NANOS + 10_000n;
+    const handle = recorder.startSpan({ name: 'x', startTimeUnixNanos: start });
+    recorder.endSpan(handle, start - 5_000n);
+    expect(records()[0]!.durationNanos).toBe(0n);
+  });
+
+  it('never throws on hostile arguments and counts them', () => {
+    const { recorder, counters } = setup();
+    const handle = recorder.startSpan({ name: 'x' });
+    const throwing = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+      },
+    );
+    expect(() => recorder.startSpan(throwing as never)).not.toThrow();
+    expect(recorder.startSpan(throwing as never)).toBe(SpanHandle.INVALID);
+    expect(() => recorder.addEvent(handle, throwing as never)).not.toThrow();
+    expect(() => recorder.setStatus(handle, throwing as never)).not.toThrow();
+    expect(() => recorder.endSpan(throwing as never)).not.toThrow();
+    expect(() => recorder.startSpan(undefined as never)).not.toThrow();
+    expect(counters.invalidCalls).toBeGreaterThanOrEqual(4);
+  });
+
+  it('evicts the oldest live span when the table is full, and counts it', () => {
+    const { recorder, counters, ended } = setup({ maxLiveSpans: 2 });
+    const oldest = recorder.startSpan({ name: 'leaked' });
+    const b = recorder.startSpan({ name: 'b' });
+    const c = recorder.startSpan({ name: 'c' });
+    recorder.endSpan(oldest);
+    recorder.endSpan(b);
+    recorder.endSpan(c);
+    expect(ended.map((s) => s.name)).toEqual(['b', 'c']);
+    expect(counters.dropped('live-evicted')).toBe(1);
+    // The ended spans are held by the test (buffered); the evicted one is accounted as dropped.
+    expect(ledgerProblem(counters.snapshot(recorder.liveCount, ended.length))).toBeUndefined();
+    expect(ledgerProblem(counters.snapshot(recorder.liveCount, 0))).toMatch(/started 3/);
+  });
+
+  it('after close, recording is a counted no-op and live spans are counted as evicted', () => {
+    const { recorder, counters } = setup();
+    const live = recorder.startSpan({ name: 'live' });
+    recorder.close();
+    expect(recorder.startSpan({ name: 'late' })).toBe(SpanHandle.INVALID);
+    recorder.endSpan(live);
+    expect(counters.ignoredAfterShutdown).toBe(2);
+    expect(counters.dropped('live-evicted')).toBe(1);
+  });
+
+  it('rejects bad options with a message that says what is allowed', () => {
+    expect(() => setup({ maxLiveSpans: 0 })).toThrow(/maxLiveSpans must be a positive integer, got 0/);
+    expect(() => setup({ spanLimits: { eventCountLimit: -1 } })).toThrow(/eventCountLimit must be a non-negative integer/);
+  });
+});

@@ -1,0 +1,1 @@
+export { createMemoryTracer, type MemoryTracer, type MemoryTracerOptions } from './memory-tracer.js';

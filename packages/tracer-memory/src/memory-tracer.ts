@@ -1,0 +1,111 @@
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_BUFFERED_SPANS,
+  SpanBuffer,
+  SpanRecorder,
+  TracerCounters,
+  optionsObject,
+  positiveInteger,
+  toSpanRecord,
+  InvalidOptionError,
+  type RecorderOptions,
+  type ShutdownOptions,
+  type SpanBufferOptions,
+  type SpanEvent,
+  type SpanHandle,
+  type SpanRecord,
+  type SpanStart,
+  type SpanStatus,
+  type TracerPlugin,
+  type TracerStats,
+} from '@x/tracer-core';
+
+/** Options of {@link createMemoryTracer}. */
+export interface MemoryTracerOptions extends RecorderOptions, SpanBufferOptions {
+  /** @defaultValue 'memory' */
+  readonly name?: string;
+}
+
+/** A TracerPlugin that keeps finished spans in memory until {@link MemoryTracer.drain}. */
+export interface MemoryTracer extends TracerPlugin {
+  /**
+   * Returns every finished span held, oldest first, as plain records, and empties the buffer.
+   * Drained spans count as exported in `stats()`.
+   */
+  drain(): SpanRecord[];
+  /** Stops recording (idempotent). Spans already finished stay drainable. */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+  stats(): TracerStats;
+}
+
+class MemoryTracerImpl implements MemoryTracer {
+  readonly name: string;
+  readonly #counters = new TracerCounters();
+  readonly #buffer: SpanBuffer;
+  readonly #recorder: SpanRecorder;
+
+  constructor(options: MemoryTracerOptions) {
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+      throw new InvalidOptionError('name must be a non-empty string');
+    }
+    this.name = options.name ?? 'memory';
+    this.#buffer = new SpanBuffer(
+      positiveInteger('maxBufferedSpans', options.maxBufferedSpans, DEFAULT_MAX_BUFFERED_SPANS),
+      positiveInteger('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES),
+      this.#counters,
+    );
+    this.#recorder = new SpanRecorder(options, this.#counters, (span) => this.#buffer.push(span));
+  }
+
+  startSpan(start: SpanStart): SpanHandle {
+    return this.#recorder.startSpan(start);
+  }
+
+  setAttribute(span: SpanHandle, key: string, value: unknown): void {
+    this.#recorder.setAttribute(span, key, value);
+  }
+
+  setStatus(span: SpanHandle, status: SpanStatus): void {
+    this.#recorder.setStatus(span, status);
+  }
+
+  addEvent(span: SpanHandle, event: SpanEvent): void {
+    this.#recorder.addEvent(span, event);
+  }
+
+  endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
+    this.#recorder.endSpan(span, endTimeUnixNanos);
+  }
+
+  /** Nothing to deliver: spans wait for `drain()`. Always resolves. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  drain(): SpanRecord[] {
+    const batch = this.#buffer.take(this.#buffer.waiting);
+    this.#buffer.release(batch);
+    this.#counters.spansExported += batch.length;
+    return batch.map(toSpanRecord);
+  }
+
+  shutdown(): Promise<void> {
+    this.#recorder.close();
+    return Promise.resolve();
+  }
+
+  stats(): TracerStats {
+    return this.#counters.snapshot(this.#recorder.liveCount, this.#buffer.size);
+  }
+}
+
+/**
+ * The reference TracerPlugin: records with the core's recorder and keeps finished spans, bounded
+ * by the buffer caps (overflow is counted as `queue-full` / `queue-bytes`), until `drain()`.
+ * Tests, examples and the conformance kit build on it.
+ *
+ * @throws InvalidOptionError for a bad option.
+ */
+export function createMemoryTracer(options?: MemoryTracerOptions): MemoryTracer {
+  return new MemoryTracerImpl(optionsObject('createMemoryTracer options', options));
+}

@@ -1,0 +1,20 @@
+import { readdirSync, existsSync } from 'node:fs';
+
+/**
+ * The one list of test projects: every workspace package with a `test/` folder. The root
+ * `vitest.config.ts` imports it (Vitest 4 no longer reads this file by itself).
+ */
+const roots = ['packages', 'examples', '.']
+  .flatMap((dir) => (dir === '.' ? ['bench'] : readdirSync(dir).map((name) => `${dir}/${name}`)))
+  .filter((root) => existsSync(`${root}/test`));
+
+export default roots.map((root) => ({
+  // Read sibling packages from source (the `source` export condition): no build before tests.
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    name: root.split('/').pop()!,
+    root,
+    include: ['test/**/*.test.ts'],
+  },
+}));
