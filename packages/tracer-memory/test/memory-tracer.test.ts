@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { SpanKind, SpanStatusCode, ledgerProblem } from '@x/tracer-core';
+import { createMemoryTracer } from '@x/tracer-memory';
+
+describe('createMemoryTracer', () => {
+  it('keeps finished spans as plain records and drain empties the buffer', () => {
+    const tracer = createMemoryTracer();
+    const root = tracer.startSpan({ name: 'request', kind: SpanKind.SERVER, attributes: { route: '/users' } });
+    const child = tracer.startSpan({ name: 'db', kind: SpanKind.CLIENT, parent: root });
+    tracer.addEvent(child, { name: 'row', attributes: { n: 1 } });
+    tracer.setStatus(child, { code: SpanStatusCode.OK });
+    tracer.endSpan(child);
+    tracer.endSpan(root);
+    const [db, request] = tracer.drain();
+    expect(db).toMatchObject({ name: 'db', kind: SpanKind.CLIENT, parentSpanId: root.spanId, traceId: root.traceId });
+    expect(db!.status).toEqual({ code: SpanStatusCode.OK });
+    expect(db!.events.map((e) => e.name)).toEqual(['row']);
+    expect(request!.parentSpanId).toBeUndefined();
+    expect({ ...request!.attributes }).toEqual({ route: '/users' });
+    expect(request!.durationNanos).toBe(request!.endTimeUnixNanos - request!.startTimeUnixNanos);
+    expect(request!.durationNanos >= db!.durationNanos).toBe(true);
+    expect(tracer.drain()).toEqual([]);
+  });
+
+  it('counts drained spans as exported and bounds the buffer, counting overflow', () => {
+    const tracer = createMemoryTracer({ maxBufferedSpans: 2 });
+    for (let i = 0; i < 3; i++) tracer.endSpan(tracer.startSpan({ name: `s${i}` }));
+    expect(tracer.drain().map((s) => s.name)).toEqual(['s0', 's1']);
+    const stats = tracer.stats();
+    expect(stats).toMatchObject({ spansStarted: 3, spansEnded: 3, spansExported: 2, spansDropped: { 'queue-full': 1 } });
+    expect(ledgerProblem(stats)).toBeUndefined();
+  });
+
+  it('rejects bad options with a clear message', () => {
+    expect(() => createMemoryTracer({ name: '' })).toThrow(/name must be a non-empty string/);
+    expect(() => createMemoryTracer({ maxBufferedSpans: -1 })).toThrow(/maxBufferedSpans must be a positive integer/);
+    expect(() => createMemoryTracer('fast' as never)).toThrow(/options must be an object/);
+  });
+});

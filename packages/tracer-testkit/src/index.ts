@@ -1,0 +1,9 @@
+export {
+  checkConformance,
+  runCheck,
+  type ConformanceOptions,
+  type ConformanceReport,
+  type PluginFactory,
+} from './conformance.js';
+export { CHECK_NAMES, CheckFailure, type CheckContext } from './checks.js';
+export { GARBAGE, FOREIGN_HANDLES } from './garbage.js';

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { CHECK_NAMES } from './checks.js';
+import { runCheck, type ConformanceOptions, type PluginFactory } from './conformance.js';
+
+/**
+ * Registers one Vitest test per conformance check, so a broken rule shows up by name.
+ *
+ * @example
+ * describeConformance('my tracer', () => createMyTracer());
+ */
+export function describeConformance(name: string, factory: PluginFactory, options: ConformanceOptions = {}): void {
+  describe(`${name} conforms to the TracerPlugin contract`, () => {
+    const checks = CHECK_NAMES.filter((check) => !options.skip?.includes(check));
+    it.each(checks)('%s', async (check) => {
+      expect(await runCheck(check, factory, options)).toBeUndefined();
+    });
+  });
+}
