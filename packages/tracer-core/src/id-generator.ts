@@ -1,5 +1,3 @@
-import { bytesToHex } from './span-handle.js';
-
 /** Makes fresh ids. Both methods return lowercase hex that is never all zeros. */
 export interface IdGenerator {
   /** 32 hex characters (16 random bytes). */
@@ -9,32 +7,50 @@ export interface IdGenerator {
 }
 
 const POOL_BYTES = 4096;
+const HEX_CODES = new Uint8Array(16).map((_, i) => '0123456789abcdef'.charCodeAt(i));
 
 /**
- * Ids from the Web Crypto random source, read in 4 KiB slices so that one id costs a
- * table-driven hex conversion and no system call. Allocation: the id strings only.
+ * Ids from the Web Crypto random source, read in 4 KiB slices so one id costs no system call.
+ * Each id is built by one `String.fromCharCode` call (a flat string, no concatenation chain):
+ * measured about 4x cheaper than concatenating per-byte hex pairs (bench/src/id-representation.ts).
  */
 export function createIdGenerator(): IdGenerator {
   const pool = new Uint8Array(POOL_BYTES);
   let position = POOL_BYTES;
 
-  function randomHex(bytes: number): string {
+  /** Start of 8 fresh random bytes in `pool`, not all zero. */
+  function draw8(): number {
     for (;;) {
-      if (position + bytes > POOL_BYTES) {
+      if (position + 8 > POOL_BYTES) {
         globalThis.crypto.getRandomValues(pool);
         position = 0;
       }
       const start = position;
-      position += bytes;
-      for (let i = start; i < position; i++) {
-        if (pool[i] !== 0) return bytesToHex(pool, start, position);
-      }
-      // All zeros is the INVALID id: draw again (odds 2^-64 for a span id).
+      position += 8;
+      for (let i = start; i < position; i++) if (pool[i] !== 0) return start;
+      // All zeros is the INVALID id: draw again (odds 2^-64).
     }
   }
 
   return {
-    traceId: () => randomHex(16),
-    spanId: () => randomHex(8),
+    traceId: () => hex8(pool, draw8()) + hex8(pool, draw8()),
+    spanId: () => hex8(pool, draw8()),
   };
+}
+
+/** 16 lowercase hex characters of `bytes[start, start + 8)`. */
+function hex8(bytes: Uint8Array, start: number): string {
+  const c = HEX_CODES;
+  const b0 = bytes[start]!;
+  const b1 = bytes[start + 1]!;
+  const b2 = bytes[start + 2]!;
+  const b3 = bytes[start + 3]!;
+  const b4 = bytes[start + 4]!;
+  const b5 = bytes[start + 5]!;
+  const b6 = bytes[start + 6]!;
+  const b7 = bytes[start + 7]!;
+  return String.fromCharCode(
+    c[b0 >> 4]!, c[b0 & 15]!, c[b1 >> 4]!, c[b1 & 15]!, c[b2 >> 4]!, c[b2 & 15]!, c[b3 >> 4]!, c[b3 & 15]!,
+    c[b4 >> 4]!, c[b4 & 15]!, c[b5 >> 4]!, c[b5 & 15]!, c[b6 >> 4]!, c[b6 & 15]!, c[b7 >> 4]!, c[b7 & 15]!,
+  );
 }

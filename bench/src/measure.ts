@@ -1,0 +1,18 @@
+/**
+ * Runs `body(iterations)` `rounds` times after a warm-up and returns the median nanoseconds per
+ * iteration. `body` returns a value that is folded into a sink so V8 cannot drop the work.
+ */
+export function nsPerOp(body: (iterations: number) => unknown, iterations = 200_000, rounds = 7): number {
+  body(iterations); // warm-up: let the optimizing compiler see the loop
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const start = process.hrtime.bigint();
+    sink = body(iterations);
+    samples.push(Number(process.hrtime.bigint() - start) / iterations);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+/** Keeps results reachable so the measured work is not optimized away. */
+export let sink: unknown;
