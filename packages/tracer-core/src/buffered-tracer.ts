@@ -1,7 +1,8 @@
 import { ExportFailedError, TimeoutError, type TracerError } from './errors.js';
 import { ExportScheduler, type ExportSchedulerOptions } from './export-scheduler.js';
 import { onProcessShutdown } from './process-hooks.js';
-import type { MutableSpan } from './recorded-span.js';
+import type { RecordedSpan } from './recorded-span.js';
+import { RecordingTracer } from './recording-tracer.js';
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_BUFFERED_SPANS,
@@ -9,11 +10,8 @@ import {
   type SpanBufferOptions,
 } from './span-buffer.js';
 import type { SpanExporter } from './span-exporter.js';
-import type { SpanHandle } from './span-handle.js';
-import { SpanRecorder, type RecorderOptions } from './span-recorder.js';
-import type { SpanStatus } from './span-status.js';
-import { TracerCounters } from './tracer-counters.js';
-import type { ShutdownOptions, SpanEvent, SpanStart, TracerPlugin } from './tracer-plugin.js';
+import type { RecorderOptions } from './span-recorder.js';
+import type { ShutdownOptions, TracerPlugin } from './tracer-plugin.js';
 import type { TracerStats } from './tracer-stats.js';
 import { booleanOption, durationMillis, positiveInteger } from './validate.js';
 
@@ -66,10 +64,7 @@ export function resolveBufferOptions(options: BufferedTracerOptions): ResolvedBu
   };
 }
 
-class BufferedTracerImpl implements BufferedTracer {
-  readonly name: string;
-  readonly #counters = new TracerCounters();
-  readonly #recorder: SpanRecorder;
+class BufferedTracerImpl extends RecordingTracer implements BufferedTracer {
   readonly #buffer: SpanBuffer;
   readonly #scheduler: ExportScheduler;
   readonly #exporter: SpanExporter;
@@ -78,40 +73,19 @@ class BufferedTracerImpl implements BufferedTracer {
   #shutdown: Promise<void> | undefined;
 
   constructor(name: string, exporter: SpanExporter, options: BufferedTracerOptions) {
+    super(name, options);
     const resolved = resolveBufferOptions(options);
-    this.name = name;
     this.#exporter = exporter;
     this.#shutdownTimeoutMillis = resolved.shutdownTimeoutMillis;
-    this.#buffer = new SpanBuffer(resolved.maxBufferedSpans, resolved.maxBufferedBytes, this.#counters);
-    this.#recorder = new SpanRecorder(options, this.#counters, (span) => this.#onEnd(span));
-    this.#scheduler = new ExportScheduler(this.#buffer, exporter, this.#counters, resolved.scheduler);
+    this.#buffer = new SpanBuffer(resolved.maxBufferedSpans, resolved.maxBufferedBytes, this.counters);
+    this.#scheduler = new ExportScheduler(this.#buffer, exporter, this.counters, resolved.scheduler);
     this.#unhook = resolved.hookProcessShutdown
       ? onProcessShutdown(() => this.shutdown().catch(() => undefined))
       : undefined;
   }
 
-  #onEnd(span: MutableSpan): void {
+  protected onSpanEnd(span: RecordedSpan): void {
     if (this.#buffer.push(span)) this.#scheduler.notify();
-  }
-
-  startSpan(start: SpanStart): SpanHandle {
-    return this.#recorder.startSpan(start);
-  }
-
-  setAttribute(span: SpanHandle, key: string, value: unknown): void {
-    this.#recorder.setAttribute(span, key, value);
-  }
-
-  setStatus(span: SpanHandle, status: SpanStatus): void {
-    this.#recorder.setStatus(span, status);
-  }
-
-  addEvent(span: SpanHandle, event: SpanEvent): void {
-    this.#recorder.addEvent(span, event);
-  }
-
-  endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
-    this.#recorder.endSpan(span, endTimeUnixNanos);
   }
 
   flush(): Promise<void> {
@@ -125,7 +99,7 @@ class BufferedTracerImpl implements BufferedTracer {
 
   async #final(timeoutMillis: number): Promise<void> {
     this.#unhook?.();
-    this.#recorder.close();
+    this.stopRecording();
     this.#scheduler.stop();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, timeoutMillis, 'timeout')));
@@ -154,7 +128,7 @@ class BufferedTracerImpl implements BufferedTracer {
   }
 
   stats(): TracerStats {
-    return this.#counters.snapshot(this.#recorder.liveCount, this.#buffer.size);
+    return this.counters.snapshot(this.liveSpans, this.#buffer.size);
   }
 }
 

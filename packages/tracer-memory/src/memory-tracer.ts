@@ -1,9 +1,8 @@
 import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_BUFFERED_SPANS,
+  RecordingTracer,
   SpanBuffer,
-  SpanRecorder,
-  TracerCounters,
   optionsObject,
   positiveInteger,
   toSpanRecord,
@@ -11,11 +10,8 @@ import {
   type RecorderOptions,
   type ShutdownOptions,
   type SpanBufferOptions,
-  type SpanEvent,
-  type SpanHandle,
+  type RecordedSpan,
   type SpanRecord,
-  type SpanStart,
-  type SpanStatus,
   type TracerPlugin,
   type TracerStats,
 } from '@x/tracer-core';
@@ -38,43 +34,23 @@ export interface MemoryTracer extends TracerPlugin {
   stats(): TracerStats;
 }
 
-class MemoryTracerImpl implements MemoryTracer {
-  readonly name: string;
-  readonly #counters = new TracerCounters();
+class MemoryTracerImpl extends RecordingTracer implements MemoryTracer {
   readonly #buffer: SpanBuffer;
-  readonly #recorder: SpanRecorder;
 
   constructor(options: MemoryTracerOptions) {
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
       throw new InvalidOptionError('name must be a non-empty string');
     }
-    this.name = options.name ?? 'memory';
+    super(options.name ?? 'memory', options);
     this.#buffer = new SpanBuffer(
       positiveInteger('maxBufferedSpans', options.maxBufferedSpans, DEFAULT_MAX_BUFFERED_SPANS),
       positiveInteger('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES),
-      this.#counters,
+      this.counters,
     );
-    this.#recorder = new SpanRecorder(options, this.#counters, (span) => this.#buffer.push(span));
   }
 
-  startSpan(start: SpanStart): SpanHandle {
-    return this.#recorder.startSpan(start);
-  }
-
-  setAttribute(span: SpanHandle, key: string, value: unknown): void {
-    this.#recorder.setAttribute(span, key, value);
-  }
-
-  setStatus(span: SpanHandle, status: SpanStatus): void {
-    this.#recorder.setStatus(span, status);
-  }
-
-  addEvent(span: SpanHandle, event: SpanEvent): void {
-    this.#recorder.addEvent(span, event);
-  }
-
-  endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
-    this.#recorder.endSpan(span, endTimeUnixNanos);
+  protected onSpanEnd(span: RecordedSpan): void {
+    this.#buffer.push(span);
   }
 
   /** Nothing to deliver: spans wait for `drain()`. Always resolves. */
@@ -85,17 +61,17 @@ class MemoryTracerImpl implements MemoryTracer {
   drain(): SpanRecord[] {
     const batch = this.#buffer.take(this.#buffer.waiting);
     this.#buffer.release(batch);
-    this.#counters.spansExported += batch.length;
+    this.counters.spansExported += batch.length;
     return batch.map(toSpanRecord);
   }
 
   shutdown(): Promise<void> {
-    this.#recorder.close();
+    this.stopRecording();
     return Promise.resolve();
   }
 
   stats(): TracerStats {
-    return this.#counters.snapshot(this.#recorder.liveCount, this.#buffer.size);
+    return this.counters.snapshot(this.liveSpans, this.#buffer.size);
   }
 }
 

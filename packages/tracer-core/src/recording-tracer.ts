@@ -1,0 +1,57 @@
+import type { RecordedSpan } from './recorded-span.js';
+import type { SpanHandle } from './span-handle.js';
+import { SpanRecorder, type RecorderOptions } from './span-recorder.js';
+import type { SpanStatus } from './span-status.js';
+import { TracerCounters } from './tracer-counters.js';
+import type { SpanEvent, SpanStart, TracerPlugin } from './tracer-plugin.js';
+
+/**
+ * Base of tracers built on {@link SpanRecorder}: the five recording methods, delegated, with the
+ * recorder's guarantees (never throw, no-op on unknown handles, counted drops). A subclass says
+ * only what happens to a finished span (`onSpanEnd`, called synchronously inside `endSpan`: it
+ * must not throw or do I/O) and how to `flush`.
+ */
+export abstract class RecordingTracer implements TracerPlugin {
+  readonly name: string;
+  /** The counters behind `stats()`, shared with the subclass's buffer and scheduler. */
+  protected readonly counters = new TracerCounters();
+  readonly #recorder: SpanRecorder;
+
+  constructor(name: string, options: RecorderOptions) {
+    this.name = name;
+    this.#recorder = new SpanRecorder(options, this.counters, (span) => this.onSpanEnd(span));
+  }
+
+  protected abstract onSpanEnd(span: RecordedSpan): void;
+  abstract flush(): Promise<void>;
+
+  /** Spans started and not ended. */
+  protected get liveSpans(): number {
+    return this.#recorder.liveCount;
+  }
+
+  /** Stops recording for good; live spans are counted as `live-evicted`. */
+  protected stopRecording(): void {
+    this.#recorder.close();
+  }
+
+  startSpan(start: SpanStart): SpanHandle {
+    return this.#recorder.startSpan(start);
+  }
+
+  setAttribute(span: SpanHandle, key: string, value: unknown): void {
+    this.#recorder.setAttribute(span, key, value);
+  }
+
+  setStatus(span: SpanHandle, status: SpanStatus): void {
+    this.#recorder.setStatus(span, status);
+  }
+
+  addEvent(span: SpanHandle, event: SpanEvent): void {
+    this.#recorder.addEvent(span, event);
+  }
+
+  endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
+    this.#recorder.endSpan(span, endTimeUnixNanos);
+  }
+}
