@@ -72,11 +72,11 @@ export class ExportScheduler {
   /** Starts exports while there is room in flight and at least `minimum` spans waiting. */
   #pump(minimum: number): void {
     while (this.#inFlight.size < this.#maxConcurrent && this.#buffer.waiting >= minimum) {
-      this.#start(this.#buffer.take(this.#batchSize));
+      this.#start(this.#buffer.take(this.#batchSize), false);
     }
   }
 
-  #start(batch: readonly RecordedSpan[]): InFlight {
+  #start(batch: readonly RecordedSpan[], flushing: boolean): InFlight {
     const controller = new AbortController();
     let resolveDone!: (error: TracerError | undefined) => void;
     const done = new Promise<TracerError | undefined>((resolve) => (resolveDone = resolve));
@@ -95,7 +95,8 @@ export class ExportScheduler {
         if (result === 'timeout') controller.abort();
         resolveDone(this.#settle(batch, result, reason));
         // A delivered batch makes room: keep draining full batches without waiting for the timer.
-        if (result !== 'timeout' && result.status === 'success') this.#pump(this.#batchSize);
+        // Not after a deferral, which would offer the same spans again at once.
+        if (result !== 'timeout' && result.status === 'success' && !result.deferred?.length) this.#pump(this.#batchSize);
       },
     };
     this.#inFlight.add(entry);
@@ -103,7 +104,7 @@ export class ExportScheduler {
     this.#counters.exportAttempts++;
     let call: Promise<ExportResult>;
     try {
-      call = this.#exporter.export(batch, controller.signal);
+      call = this.#exporter.export(batch, { signal: controller.signal, flushing });
     } catch (error) {
       call = Promise.resolve({ status: 'failure', error: toTracerError(error, 'exporter threw') });
     }
@@ -124,9 +125,11 @@ export class ExportScheduler {
       return error;
     }
     if (result.status === 'success') {
-      const rejected = Math.min(batch.length, Math.max(0, Math.floor(result.rejected ?? 0)));
+      const deferred = deferredOf(batch, result.deferred);
+      const rejected = Math.min(batch.length - deferred.length, Math.max(0, Math.floor(result.rejected ?? 0)));
       buffer.release(batch);
-      this.#counters.spansExported += batch.length - rejected;
+      buffer.restore(deferred, 'queue-full');
+      this.#counters.spansExported += batch.length - deferred.length - rejected;
       this.#counters.drop('export-rejected', rejected);
       if (rejected > 0 || result.message) {
         this.#counters.lastError = Object.freeze({
@@ -166,7 +169,7 @@ export class ExportScheduler {
         const batch = this.#buffer.take(Math.min(remaining, this.#batchSize));
         if (batch.length === 0) break;
         remaining -= batch.length;
-        this.#start(batch);
+        this.#start(batch, true);
       }
       results = await Promise.all(waits);
     } finally {
@@ -189,6 +192,13 @@ export class ExportScheduler {
   abandon(reason: DropReason): void {
     for (const entry of [...this.#inFlight]) entry.finish('timeout', reason);
   }
+}
+
+/** The deferred spans that really belong to `batch` (an exporter cannot smuggle others in). */
+function deferredOf(batch: readonly RecordedSpan[], deferred: unknown): readonly RecordedSpan[] {
+  if (!Array.isArray(deferred) || deferred.length === 0) return [];
+  const wanted = new Set<unknown>(deferred);
+  return batch.filter((span) => wanted.has(span));
 }
 
 function isExportResult(value: unknown): value is ExportResult {

@@ -41,7 +41,7 @@ export {
 export { TracerCounters } from './tracer-counters.js';
 export { SpanRecorder, DEFAULT_MAX_LIVE_SPANS, type RecorderOptions } from './span-recorder.js';
 export { RecordingTracer } from './recording-tracer.js';
-export type { SpanExporter, ExportResult } from './span-exporter.js';
+export type { SpanExporter, ExportResult, ExportContext } from './span-exporter.js';
 export { ExportScheduler, type ExportSchedulerOptions } from './export-scheduler.js';
 export { onProcessShutdown } from './process-hooks.js';
 export {

@@ -94,6 +94,15 @@ export class SpanBuffer<T extends RecordedSpan = RecordedSpan> {
    */
   requeue(batch: readonly T[], reason: DropReason): void {
     this.release(batch);
+    this.restore(batch, reason);
+  }
+
+  /**
+   * Puts spans that were released back at the front, oldest first, as far as the caps allow; the
+   * rest is counted as dropped for `reason`.
+   */
+  restore(spans: readonly T[], reason: DropReason): void {
+    const batch = spans;
     let room = this.#maxSpans - this.size;
     let roomBytes = this.#maxBytes - this.bytes;
     const kept: T[] = [];

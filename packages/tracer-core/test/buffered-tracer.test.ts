@@ -9,12 +9,13 @@ import {
   ledgerProblem,
   type BufferedTracer,
   type BufferedTracerOptions,
+  type ExportContext,
   type ExportResult,
   type RecordedSpan,
   type SpanExporter,
 } from '@x/tracer-core';
 
-type Behaviour = (batch: readonly RecordedSpan[], signal: AbortSignal) => Promise<ExportResult> | ExportResult;
+type Behaviour = (batch: readonly RecordedSpan[], context: ExportContext) => Promise<ExportResult> | ExportResult;
 
 /** An exporter that keeps what it was given and answers as the test says. */
 function scriptedExporter(behaviour: Behaviour = () => ({ status: 'success' })) {
@@ -23,12 +24,13 @@ function scriptedExporter(behaviour: Behaviour = () => ({ status: 'success' })) 
   let inFlight = 0;
   let maxInFlight = 0;
   const exporter: SpanExporter = {
-    async export(batch, signal) {
+    async export(batch, context) {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
-        const result = await behaviour(batch, signal);
-        if (result.status === 'success') delivered.push(...batch.map((s) => s.name));
+        const result = await behaviour(batch, context);
+        const deferred = new Set<RecordedSpan>(result.status === 'success' ? (result.deferred ?? []) : []);
+        if (result.status === 'success') delivered.push(...batch.filter((s) => !deferred.has(s)).map((s) => s.name));
         batches.push(batch.length);
         return result;
       } finally {
@@ -133,7 +135,7 @@ describe('createBufferedTracer', () => {
   it('an export that never settles times out, is aborted, and its spans are counted', async () => {
     let aborted = false;
     const { exporter } = scriptedExporter(
-      (_batch, signal) =>
+      (_batch, { signal }) =>
         new Promise(() => {
           signal.addEventListener('abort', () => (aborted = true));
         }),
@@ -176,6 +178,34 @@ describe('createBufferedTracer', () => {
     expect(stats.lastError?.message).toBe('receiver rejected 2 of 5 spans: bad span ids');
     expect(batches).toEqual([5]);
     expect(ledgerProblem(stats)).toBeUndefined();
+  });
+
+  it('deferred spans stay buffered, come back first, and a flush tells the exporter not to defer', async () => {
+    const seen: [string[], boolean][] = [];
+    const { exporter, delivered } = scriptedExporter((batch, { flushing }) => {
+      seen.push([batch.map((s) => s.name), flushing]);
+      return { status: 'success', deferred: flushing ? [] : batch.filter((s) => s.name.startsWith('wait')) };
+    });
+    const t = tracer(exporter, { scheduledDelayMillis: 20 });
+    record(t, 1, 'wait');
+    record(t, 1, 'go');
+    await vi.waitFor(() => expect(delivered).toEqual(['go0']));
+    expect(t.stats()).toMatchObject({ spansBuffered: 1, spansExported: 1 });
+    expect(ledgerProblem(t.stats())).toBeUndefined();
+    await t.flush();
+    expect(delivered).toEqual(['go0', 'wait0']);
+    expect(seen[0]).toEqual([['wait0', 'go0'], false]);
+    expect(seen.at(-1)).toEqual([['wait0'], true]);
+    expect(t.stats()).toMatchObject({ spansBuffered: 0, spansExported: 2 });
+  });
+
+  it('an exporter cannot defer spans that were not in its batch', async () => {
+    const stranger = { name: 'stranger', byteSize: 1 } as unknown as RecordedSpan;
+    const { exporter } = scriptedExporter(() => ({ status: 'success', deferred: [stranger] }));
+    const t = tracer(exporter);
+    record(t, 2);
+    await t.flush();
+    expect(t.stats()).toMatchObject({ spansBuffered: 0, spansExported: 2 });
   });
 
   it('recording continues while a flush is in flight', async () => {
