@@ -123,7 +123,9 @@ class BufferedTracerImpl extends RecordingTracer implements BufferedTracer {
       throw new TimeoutError(`shutdown: the final flush did not finish within ${timeoutMillis} ms; undelivered spans were dropped`);
     }
     if (outcome !== undefined) {
-      throw new ExportFailedError(`shutdown: the final flush failed; ${dropped} spans left were dropped`, { cause: outcome });
+      throw new ExportFailedError(`shutdown: the final flush failed (${outcome.message}); ${dropped} spans left were dropped`, {
+        cause: outcome,
+      });
     }
   }
 
