@@ -16,3 +16,21 @@ export function nsPerOp(body: (iterations: number) => unknown, iterations = 200_
 
 /** Keeps results reachable so the measured work is not optimized away. */
 export let sink: unknown;
+
+/**
+ * Like {@link nsPerOp}, but `cleanup` runs after each round outside the timed part (for example
+ * to drain what the round recorded, so memory stays flat and draining is not counted).
+ */
+export function nsPerOpWithCleanup(body: (iterations: number) => unknown, cleanup: () => void, iterations = 20_000, rounds = 7): number {
+  body(iterations);
+  cleanup();
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const start = process.hrtime.bigint();
+    sink = body(iterations);
+    samples.push(Number(process.hrtime.bigint() - start) / iterations);
+    cleanup();
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}

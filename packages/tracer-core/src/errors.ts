@@ -62,7 +62,7 @@ export class TracerError extends Error {
 
 /** Thrown by factories for a bad option, never by recording. Code `ERR_TRACER_INVALID_OPTION`. */
 export class InvalidOptionError extends TracerError {
-  override readonly name = 'InvalidOptionError';
+  override readonly name: string = 'InvalidOptionError';
   constructor(message: string, options?: ErrorOptions) {
     super(TracerErrorCode.InvalidOption, message, options);
   }
@@ -70,7 +70,7 @@ export class InvalidOptionError extends TracerError {
 
 /** What `flush()` rejects with when spans were not delivered. Code `ERR_TRACER_EXPORT_FAILED`. */
 export class ExportFailedError extends TracerError {
-  override readonly name = 'ExportFailedError';
+  override readonly name: string = 'ExportFailedError';
   constructor(message: string, options?: ErrorOptions) {
     super(TracerErrorCode.ExportFailed, message, options);
   }
@@ -78,7 +78,7 @@ export class ExportFailedError extends TracerError {
 
 /** `flush()` or `shutdown()` ran past its deadline. Code `ERR_TRACER_TIMEOUT`. */
 export class TimeoutError extends TracerError {
-  override readonly name = 'TimeoutError';
+  override readonly name: string = 'TimeoutError';
   constructor(message: string, options?: ErrorOptions) {
     super(TracerErrorCode.Timeout, message, options);
   }
@@ -86,7 +86,7 @@ export class TimeoutError extends TracerError {
 
 /** An operation that needs a running tracer reached one that was shut down. Code `ERR_TRACER_SHUT_DOWN`. */
 export class ShutDownError extends TracerError {
-  override readonly name = 'ShutDownError';
+  override readonly name: string = 'ShutDownError';
   constructor(message: string, options?: ErrorOptions) {
     super(TracerErrorCode.ShutDown, message, options);
   }

@@ -32,6 +32,7 @@ export {
   type RecordedLink,
 } from './recorded-span.js';
 export { LiveSpanTable, type Identified } from './live-span-table.js';
+export { resolveIds, type ResolvedIds } from './resolve-ids.js';
 export {
   SpanBuffer,
   DEFAULT_MAX_BUFFERED_SPANS,

@@ -2,7 +2,8 @@ import { fromUnixNanos, now } from './clock.js';
 import { createIdGenerator, type IdGenerator } from './id-generator.js';
 import { LiveSpanTable } from './live-span-table.js';
 import { attributeListFrom, MutableSpan, normalizeName, putAttribute, type RecordedLink } from './recorded-span.js';
-import { SpanHandle, ZERO_SPAN_ID } from './span-handle.js';
+import { resolveIds } from './resolve-ids.js';
+import { SpanHandle } from './span-handle.js';
 import { isSpanKind, SpanKind } from './span-kind.js';
 import { resolveSpanLimits, type SpanLimits } from './span-limits.js';
 import { normalizeStatus } from './span-status.js';
@@ -89,35 +90,9 @@ export class SpanRecorder {
       this.#counters.invalidCalls++;
       return SpanHandle.INVALID;
     }
-    const parent = start.parent;
-    let traceId: string;
-    let parentSpanId = '';
-    let parentIsRemote = false;
-    if (parent === undefined || parent === null) {
-      const wanted = start.traceId;
-      traceId = wanted !== undefined && SpanHandle.isValidTraceId(wanted) ? wanted : this.#ids.traceId();
-    } else {
-      const parentTraceId: unknown = parent.traceId;
-      const parentId: unknown = parent.spanId;
-      if (parentId === ZERO_SPAN_ID) return SpanHandle.INVALID;
-      if (this.#live.get(parentTraceId, parentId) !== undefined) {
-        traceId = parentTraceId as string;
-        parentSpanId = parentId as string;
-      } else if (SpanHandle.isValidTraceId(parentTraceId) && SpanHandle.isValidSpanId(parentId)) {
-        traceId = parentTraceId;
-        parentSpanId = parentId;
-        parentIsRemote = true;
-      } else {
-        // Not a handle at all: record a root rather than lose the span, and count the misuse.
-        this.#counters.invalidCalls++;
-        traceId = this.#ids.traceId();
-      }
-    }
-    const wantedSpanId = start.spanId;
-    const spanId =
-      wantedSpanId !== undefined && SpanHandle.isValidSpanId(wantedSpanId) && !this.#live.has(wantedSpanId)
-        ? wantedSpanId
-        : this.#ids.spanId();
+    const resolved = resolveIds(start, this.#live, this.#ids, this.#counters);
+    if (resolved === undefined) return SpanHandle.INVALID;
+    const { traceId, spanId, parentSpanId, parentIsRemote } = resolved;
     const kind = isSpanKind(start.kind) ? start.kind : SpanKind.INTERNAL;
     const startTime = start.startTimeUnixNanos === undefined ? now() : (fromUnixNanos(start.startTimeUnixNanos) ?? now());
     const traceState = typeof start.traceState === 'string' ? start.traceState : '';

@@ -146,6 +146,11 @@ describe('checkConformance', () => {
     expect(report.failed).toEqual([]);
   });
 
+  it('a plugin that never samples is conformant: rules about sampled spans hold vacuously', async () => {
+    const report = await checkConformance(broken(() => ({ startSpan: () => SpanHandle.INVALID })));
+    expect(report.failed).toEqual([]);
+  });
+
   it('skips checks by name and reports unknown ones', async () => {
     const report = await checkConformance(() => createMemoryTracer(), { skip: [CHECK_NAMES[0]!] });
     expect(report.passed).not.toContain(CHECK_NAMES[0]);

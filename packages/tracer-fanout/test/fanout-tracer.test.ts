@@ -1,0 +1,214 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import {
+  SpanHandle,
+  createBufferedTracer,
+  ledgerProblem,
+  type BufferedTracer,
+  type SpanStart,
+  type TracerPlugin,
+} from '@x/tracer-core';
+import { createFanoutTracer, FanoutError } from '@x/tracer-fanout';
+import { createMemoryTracer, type MemoryTracer } from '@x/tracer-memory';
+import { createStdoutTracer } from '@x/tracer-stdout';
+import { describeConformance } from '@x/tracer-testkit/vitest';
+
+/** A buffered tracer whose exporter keeps what it delivered, so a test sees real delivery. */
+function delivering(name: string): { tracer: BufferedTracer; delivered: string[] } {
+  const delivered: string[] = [];
+  const tracer = createBufferedTracer(
+    name,
+    { export: async (batch) => (delivered.push(...batch.map((s) => s.name)), { status: 'success' }) },
+    { hookProcessShutdown: false },
+  );
+  return { tracer, delivered };
+}
+
+/** A plugin like `inner` with some methods replaced. */
+function variant(inner: TracerPlugin, name: string, change: Partial<TracerPlugin>): TracerPlugin {
+  return {
+    name,
+    startSpan: (s) => inner.startSpan(s),
+    setAttribute: (h, k, v) => inner.setAttribute(h, k, v),
+    setStatus: (h, s) => inner.setStatus(h, s),
+    addEvent: (h, e) => inner.addEvent(h, e),
+    endSpan: (h, t) => inner.endSpan(h, t),
+    flush: () => inner.flush(),
+    ...change,
+  };
+}
+
+const shape = (tracer: MemoryTracer) =>
+  tracer
+    .drain()
+    .map((s) => `${s.traceId}/${s.spanId}<-${s.parentSpanId ?? 'root'} ${s.name}`)
+    .sort();
+
+function nestedTrace(tracer: TracerPlugin): SpanHandle {
+  const root = tracer.startSpan({ name: 'root' });
+  const child = tracer.startSpan({ name: 'child', parent: root });
+  const grandchild = tracer.startSpan({ name: 'grandchild', parent: child });
+  tracer.setAttribute(grandchild, 'k', 'v');
+  tracer.endSpan(grandchild);
+  tracer.endSpan(child);
+  tracer.endSpan(root);
+  return root;
+}
+
+describe('createFanoutTracer', () => {
+  it('records a nested trace under identical ids in every child, nested fan-outs included', () => {
+    const [a, b, c, d] = [createMemoryTracer({ name: 'a' }), createMemoryTracer({ name: 'b' }), createMemoryTracer({ name: 'c' }), createMemoryTracer({ name: 'd' })];
+    const fanout = createFanoutTracer([a, b, createFanoutTracer([c, d], { name: 'inner' })]);
+    const root = nestedTrace(fanout);
+    const expected = shape(a);
+    expect(expected).toHaveLength(3);
+    expect(expected.every((line) => line.startsWith(root.traceId))).toBe(true);
+    expect(expected.some((line) => line.includes(`/${root.spanId}<-root root`))).toBe(true);
+    for (const other of [b, c, d]) expect(shape(other)).toEqual(expected);
+  });
+
+  it('samples per child: a child that drops a root drops its whole trace; the others record it', () => {
+    const keepAll = createMemoryTracer({ name: 'all' });
+    const picky = createMemoryTracer({ name: 'picky' });
+    const pickyChild = variant(picky, 'picky', {
+      startSpan: (s: SpanStart) => (s.parent === undefined && s.name.startsWith('noisy') ? SpanHandle.INVALID : picky.startSpan(s)),
+    });
+    const fanout = createFanoutTracer([keepAll, pickyChild]);
+    const root = fanout.startSpan({ name: 'noisy root' });
+    expect(SpanHandle.isValid(root)).toBe(true);
+    fanout.endSpan(fanout.startSpan({ name: 'child', parent: root }));
+    fanout.endSpan(root);
+    nestedTrace(fanout);
+    expect(keepAll.drain().map((s) => s.name)).toEqual(['child', 'noisy root', 'grandchild', 'child', 'root']);
+    expect(picky.drain().map((s) => s.name)).toEqual(['grandchild', 'child', 'root']);
+  });
+
+  it('returns INVALID only when every child does, or when there are no children', () => {
+    const never = variant(createMemoryTracer(), 'never', { startSpan: () => SpanHandle.INVALID });
+    expect(createFanoutTracer([never, never]).startSpan({ name: 'x' })).toBe(SpanHandle.INVALID);
+    expect(createFanoutTracer([]).startSpan({ name: 'x' })).toBe(SpanHandle.INVALID);
+    expect(createFanoutTracer([createMemoryTracer()]).startSpan({ name: 'x', parent: SpanHandle.INVALID })).toBe(SpanHandle.INVALID);
+  });
+
+  it('joins a remote parent in every child', () => {
+    const [a, b] = [createMemoryTracer(), createMemoryTracer()];
+    const remote = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+    const fanout = createFanoutTracer([a, b]);
+    fanout.endSpan(fanout.startSpan({ name: 'server', parent: remote }));
+    for (const child of [a, b]) expect(child.drain()[0]).toMatchObject({ traceId: remote.traceId, parentSpanId: remote.spanId, parentIsRemote: true });
+  });
+
+  it('isolates a child that throws or returns garbage: the others record everything, the fault is counted', () => {
+    const healthy = createMemoryTracer({ name: 'healthy' });
+    const thrower = variant(createMemoryTracer(), 'thrower', {
+      setAttribute: () => {
+        throw new Error('setAttribute exploded');
+      },
+      endSpan: () => {
+        throw new Error('endSpan exploded');
+      },
+    });
+    const garbage = variant(createMemoryTracer(), 'garbage', { startSpan: () => 42 as never });
+    const fanout = createFanoutTracer([thrower, healthy, garbage]);
+    expect(() => nestedTrace(fanout)).not.toThrow();
+    expect(healthy.drain().map((s) => s.name)).toEqual(['grandchild', 'child', 'root']);
+    const stats = fanout.stats();
+    // thrower: one setAttribute and three endSpans. garbage: its answer for the root put it out of
+    // that trace, so it was not asked again for the children.
+    expect(stats.childFaults).toEqual({ thrower: 4, healthy: 0, garbage: 1 });
+    expect(stats.lastError?.message).toMatch(/child "(thrower|garbage)" broke the contract/);
+    expect(stats).toMatchObject({ spansStarted: 3, spansEnded: 3, spansExported: 3 });
+    expect(ledgerProblem(stats)).toBeUndefined();
+  });
+
+  it('a hanging flush fails by the deadline, names the child, and the healthy child still delivers', async () => {
+    const { tracer: healthy, delivered } = delivering('healthy');
+    const hanging = variant(createMemoryTracer(), 'hanging', { flush: () => new Promise<void>(() => {}) });
+    const fanout = createFanoutTracer([hanging, healthy], { flushTimeoutMillis: 100 });
+    nestedTrace(fanout);
+    const error = await fanout.flush().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FanoutError);
+    expect((error as FanoutError).failures.map((f) => f.child)).toEqual(['hanging']);
+    expect((error as FanoutError).message).toMatch(/flush failed for 1 of 2 children: "hanging" \(did not settle within 100 ms\)/);
+    expect(delivered).toEqual(['grandchild', 'child', 'root']);
+    await healthy.shutdown();
+  });
+
+  it('a rejecting flush is reported with its cause, a sync throw too, and healthy data is delivered', async () => {
+    const { tracer: healthy, delivered } = delivering('healthy');
+    const cause = new Error('collector said 503');
+    const rejecting = variant(createMemoryTracer(), 'rejecting', { flush: () => Promise.reject(cause) });
+    const throwing = variant(createMemoryTracer(), 'throwing', {
+      flush: () => {
+        throw new Error('flush threw synchronously');
+      },
+    });
+    const fanout = createFanoutTracer([rejecting, healthy, throwing]);
+    nestedTrace(fanout);
+    const error = (await fanout.flush().catch((e: unknown) => e)) as FanoutError;
+    expect(error.code).toBe('ERR_TRACER_EXPORT_FAILED');
+    expect(error.failures).toEqual([
+      { child: 'rejecting', error: cause },
+      { child: 'throwing', error: expect.objectContaining({ message: 'flush threw synchronously' }) },
+    ]);
+    expect((error.cause as AggregateError).errors).toContain(cause);
+    expect(delivered).toEqual(['grandchild', 'child', 'root']);
+    expect(fanout.stats().lastError?.message).toMatch(/collector said 503/);
+    await healthy.shutdown();
+  });
+
+  it('shutdown reaches every child (flush for those without shutdown), once, and stops recording', async () => {
+    const { tracer: buffered, delivered } = delivering('buffered');
+    const memory = createMemoryTracer();
+    let flushes = 0;
+    const noShutdown = variant(createMemoryTracer(), 'plain', { flush: async () => void flushes++ });
+    const fanout = createFanoutTracer([buffered, memory, noShutdown]);
+    nestedTrace(fanout);
+    const first = fanout.shutdown();
+    expect(fanout.shutdown()).toBe(first);
+    await first;
+    expect(delivered).toHaveLength(3);
+    expect(flushes).toBe(1);
+    expect(memory.startSpan({ name: 'late' })).toBe(SpanHandle.INVALID);
+    expect(fanout.startSpan({ name: 'late' })).toBe(SpanHandle.INVALID);
+    expect(fanout.stats().ignoredAfterShutdown).toBe(1);
+  });
+
+  it("stats carry each child's stats under its name, duplicates made unique", () => {
+    const fanout = createFanoutTracer([createMemoryTracer(), createMemoryTracer(), createMemoryTracer({ name: 'other' })]);
+    nestedTrace(fanout);
+    const stats = fanout.stats();
+    expect(Object.keys(stats.children)).toEqual(['memory', 'memory#2', 'other']);
+    for (const child of Object.values(stats.children)) expect(child.spansEnded).toBe(3);
+  });
+
+  it('works with a real stdout child next to memory: the same ids on the JSON line', async () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => (text += chunk));
+    const memory = createMemoryTracer();
+    const fanout = createFanoutTracer([createStdoutTracer({ stream, format: 'json', hookProcessShutdown: false }), memory]);
+    const root = nestedTrace(fanout);
+    await fanout.shutdown();
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => `${l.traceId}/${l.spanId}`)).toEqual(memory.drain().map((s) => `${s.traceId}/${s.spanId}`));
+    expect(lines.at(-1)).toMatchObject({ traceId: root.traceId, spanId: root.spanId });
+  });
+
+  it('rejects what is not a list of plugins', () => {
+    expect(() => createFanoutTracer('x' as never)).toThrow(/children must be an array/);
+    expect(() => createFanoutTracer([{ name: 'half' } as never])).toThrow(/children\[0\] is not a TracerPlugin: startSpan is not a function/);
+    expect(() => createFanoutTracer(Array.from({ length: 32 }, () => createMemoryTracer()))).toThrow(/at most 31 children, got 32/);
+  });
+});
+
+describeConformance('fan-out with 0 children', () => createFanoutTracer([]));
+describeConformance('fan-out with 1 child', () => createFanoutTracer([createMemoryTracer()]));
+describeConformance('fan-out with 3 children', () =>
+  createFanoutTracer([
+    createMemoryTracer(),
+    createStdoutTracer({ stream: new PassThrough().resume(), format: 'json' }),
+    createFanoutTracer([createMemoryTracer()], { name: 'nested' }),
+  ]),
+);
