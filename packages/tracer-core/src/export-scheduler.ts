@@ -126,11 +126,23 @@ export class ExportScheduler {
     }
     if (result.status === 'success') {
       const deferred = deferredOf(batch, result.deferred);
-      const rejected = Math.min(batch.length - deferred.length, Math.max(0, Math.floor(result.rejected ?? 0)));
+      // Each count is capped by what is left, so an exporter's arithmetic cannot unbalance the ledger.
+      let left = batch.length - deferred.length;
+      const rejected = Math.min(left, count(result.rejected));
+      left -= rejected;
+      for (const [reason, n] of Object.entries(result.dropped ?? {})) {
+        const dropped = Math.min(left, count(n));
+        this.#counters.drop(reason, dropped);
+        left -= dropped;
+      }
       buffer.release(batch);
       buffer.restore(deferred, 'queue-full');
-      this.#counters.spansExported += batch.length - deferred.length - rejected;
+      this.#counters.spansExported += left;
       this.#counters.drop('export-rejected', rejected);
+      if (result.error !== undefined) {
+        this.#counters.recordFailure(result.error);
+        return result.error;
+      }
       if (rejected > 0 || result.message) {
         this.#counters.lastError = Object.freeze({
           code: 'PARTIAL_SUCCESS',
@@ -192,6 +204,11 @@ export class ExportScheduler {
   abandon(reason: DropReason): void {
     for (const entry of [...this.#inFlight]) entry.finish('timeout', reason);
   }
+}
+
+/** A count from an exporter: a non-negative integer, anything else 0. */
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }
 
 /** The deferred spans that really belong to `batch` (an exporter cannot smuggle others in). */

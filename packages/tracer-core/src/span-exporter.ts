@@ -20,6 +20,8 @@ export type ExportResult =
       readonly rejected?: number;
       readonly message?: string;
       readonly deferred?: readonly RecordedSpan[];
+      readonly dropped?: Readonly<Record<DropReason, number>>;
+      readonly error?: TracerError;
     }
   | { readonly status: 'failure'; readonly error: TracerError; readonly reason?: DropReason }
   | { readonly status: 'retryable'; readonly error: TracerError };

@@ -199,6 +199,23 @@ describe('createBufferedTracer', () => {
     expect(t.stats()).toMatchObject({ spansBuffered: 0, spansExported: 2 });
   });
 
+  it('a split outcome: parts delivered, dropped by reason, deferred, with an error that fails the flush', async () => {
+    const error = new TracerError(TracerErrorCode.ExportFailed, 'part of the batch got HTTP 400');
+    const { exporter } = scriptedExporter((batch, { flushing }) =>
+      flushing
+        ? { status: 'success', deferred: batch.slice(0, 2), dropped: { 'http-400': 3, bogus: 99 }, rejected: 1, error }
+        : { status: 'success' },
+    );
+    const t = tracer(exporter);
+    record(t, 10);
+    await expect(t.flush()).rejects.toThrow(/HTTP 400/);
+    const stats = t.stats();
+    // 10 = 2 deferred + 1 rejected + 3 http-400 + 4 left for 'bogus' (capped) + 0 exported.
+    expect(stats).toMatchObject({ spansBuffered: 2, spansExported: 0, exportFailures: 1 });
+    expect(stats.spansDropped).toEqual({ 'http-400': 3, bogus: 4, 'export-rejected': 1 });
+    expect(ledgerProblem(stats)).toBeUndefined();
+  });
+
   it('an exporter cannot defer spans that were not in its batch', async () => {
     const stranger = { name: 'stranger', byteSize: 1 } as unknown as RecordedSpan;
     const { exporter } = scriptedExporter(() => ({ status: 'success', deferred: [stranger] }));
