@@ -1,0 +1,149 @@
+import type { AttributeList, AttributeValue, RecordedSpan } from '@x/tracer-core';
+import { unixNanosHalves } from './otlp-time.js';
+import { ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT } from './protobuf-writer.js';
+import type { RequestHeader } from './request-header.js';
+
+// Field numbers from opentelemetry/proto (trace/v1/trace.proto, common/v1/common.proto).
+const SPAN_FLAGS_HAS_IS_REMOTE = 0x100;
+const SPAN_FLAGS_IS_REMOTE = 0x200;
+const SAMPLED = 0x01;
+
+function anyValue(w: ProtoWriter, value: AttributeValue): void {
+  switch (typeof value) {
+    case 'string':
+      w.string(1, value);
+      return;
+    case 'boolean':
+      w.tag(2, WIRE_VARINT);
+      w.varint(value ? 1 : 0);
+      return;
+    case 'number':
+      if (Number.isInteger(value)) {
+        w.tag(3, WIRE_VARINT);
+        w.int64(value);
+      } else {
+        w.tag(4, WIRE_FIXED64);
+        w.double(value);
+      }
+      return;
+    case 'bigint':
+      w.tag(3, WIRE_VARINT);
+      w.int64Big(value);
+      return;
+    default: {
+      const array = w.fork(5);
+      for (let i = 0; i < value.length; i++) {
+        const item = w.fork(1);
+        anyValue(w, value[i] as AttributeValue);
+        w.ldelim(item);
+      }
+      w.ldelim(array);
+    }
+  }
+}
+
+/** Repeated KeyValue `field` from a flat attribute list. */
+export function keyValues(w: ProtoWriter, field: number, list: AttributeList): void {
+  for (let i = 0; i < list.length; i += 2) {
+    const kv = w.fork(field);
+    w.string(1, list[i] as string);
+    const value = w.fork(2);
+    anyValue(w, list[i + 1] as AttributeValue);
+    w.ldelim(value);
+    w.ldelim(kv);
+  }
+}
+
+function count(w: ProtoWriter, field: number, value: number): void {
+  if (value === 0) return;
+  w.tag(field, WIRE_VARINT);
+  w.varint(value);
+}
+
+const time = { lo: 0, hi: 0 };
+function timestamp(w: ProtoWriter, field: number, reading: number): void {
+  unixNanosHalves(reading, time);
+  w.tag(field, WIRE_FIXED64);
+  w.fixed64(time.lo, time.hi);
+}
+
+function span(w: ProtoWriter, s: RecordedSpan): void {
+  w.hexBytes(1, s.traceId);
+  w.hexBytes(2, s.spanId);
+  if (s.traceState !== '') w.string(3, s.traceState);
+  if (s.parentSpanId !== '') w.hexBytes(4, s.parentSpanId);
+  w.string(5, s.name);
+  w.tag(6, WIRE_VARINT);
+  w.varint(s.kind + 1); // OTLP's enum has UNSPECIFIED at 0
+  timestamp(w, 7, s.startTime);
+  timestamp(w, 8, s.endTime);
+  keyValues(w, 9, s.attributes);
+  count(w, 10, s.droppedAttributesCount);
+  for (const event of s.events) {
+    const e = w.fork(11);
+    timestamp(w, 1, event.time);
+    w.string(2, event.name);
+    keyValues(w, 3, event.attributes);
+    count(w, 4, event.droppedAttributesCount);
+    w.ldelim(e);
+  }
+  count(w, 12, s.droppedEventsCount);
+  for (const link of s.links) {
+    const l = w.fork(13);
+    w.hexBytes(1, link.traceId);
+    w.hexBytes(2, link.spanId);
+    if (link.traceState !== '') w.string(3, link.traceState);
+    keyValues(w, 4, link.attributes);
+    count(w, 5, link.droppedAttributesCount);
+    w.tag(6, WIRE_FIXED32);
+    w.fixed32(SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE);
+    w.ldelim(l);
+  }
+  count(w, 14, s.droppedLinksCount);
+  const status = w.fork(15);
+  if (s.status.message !== undefined) w.string(2, s.status.message);
+  if (s.status.code !== 0) {
+    w.tag(3, WIRE_VARINT);
+    w.varint(s.status.code);
+  }
+  w.ldelim(status);
+  w.tag(16, WIRE_FIXED32);
+  w.fixed32(SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE | (s.parentIsRemote ? SPAN_FLAGS_IS_REMOTE : 0));
+}
+
+/**
+ * An `ExportTraceServiceRequest` encoder, straight from recorded spans to protobuf bytes (no
+ * intermediate objects). The resource and scope, the same on every request, are encoded once.
+ * Pure: spans in, bytes out; the returned bytes are the caller's.
+ */
+export function createProtobufEncoder(header: RequestHeader): (spans: readonly RecordedSpan[]) => Uint8Array {
+  const prefix = new ProtoWriter();
+  const resource = prefix.fork(1);
+  keyValues(prefix, 1, header.resource);
+  prefix.ldelim(resource);
+  const resourceBytes = prefix.finish();
+  prefix.reset();
+  const scope = prefix.fork(1);
+  prefix.string(1, header.scopeName);
+  if (header.scopeVersion !== '') prefix.string(2, header.scopeVersion);
+  prefix.ldelim(scope);
+  const scopeBytes = prefix.finish();
+
+  const w = new ProtoWriter();
+  return (spans) => {
+    w.reset();
+    const resourceSpans = w.fork(1);
+    w.raw(resourceBytes);
+    const scopeSpans = w.fork(2);
+    w.raw(scopeBytes);
+    for (const s of spans) {
+      const at = w.fork(2);
+      span(w, s);
+      w.ldelim(at);
+    }
+    w.ldelim(scopeSpans);
+    w.ldelim(resourceSpans);
+    return w.finish();
+  };
+}
+

@@ -1,0 +1,172 @@
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { describe, expect, it } from 'vitest';
+import {
+  ORIGIN_UNIX_NANOS,
+  SpanKind,
+  SpanRecorder,
+  SpanStatusCode,
+  TracerCounters,
+  type RecordedSpan,
+} from '@x/tracer-core';
+import { createJsonEncoder } from '../src/otlp-json.js';
+import { createProtobufEncoder } from '../src/otlp-protobuf.js';
+import { decodeRequest } from './support/otlp-schema.js';
+import { toReadableSpans } from './support/readable-span.js';
+
+const T0 = ORIGIN_UNIX_NANOS + 1_234_567_891n;
+const REMOTE = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+const RESOURCE = { 'service.name': 'checkout', 'deployment.environment.name': 'test', 'host.cpu.count': 2 };
+const HEADER = { resource: Object.entries(RESOURCE).flat(), scopeName: '@x/tracer-otlp', scopeVersion: '0.1.0' };
+
+/** Spans that use every field: kinds, statuses, every attribute type, events, links, drops, remote parents. */
+function recordSpans(options: { bigint: boolean }): RecordedSpan[] {
+  const spans: RecordedSpan[] = [];
+  const recorder = new SpanRecorder({ spanLimits: { attributeCountLimit: 8, linkCountLimit: 1 } }, new TracerCounters(), (s) => spans.push(s));
+  const root = recorder.startSpan({
+    name: 'GET /orders/ünïcødé/😀',
+    kind: SpanKind.SERVER,
+    parent: REMOTE,
+    traceState: 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7',
+    startTimeUnixNanos: T0,
+    attributes: {
+      str: 'value',
+      'empty.string': '',
+      yes: true,
+      no: false,
+      int: 42,
+      negative: -7,
+      huge: 2 ** 53 - 1,
+      double: 3.25,
+    },
+    links: [
+      { context: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }, attributes: { reason: 'retry-of' }, traceState: 'x=1' },
+      { context: { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16) } },
+    ],
+  });
+  recorder.setAttribute(root, 'over.limit', 'dropped');
+  const child = recorder.startSpan({ name: 'db.query', kind: SpanKind.CLIENT, parent: root, startTimeUnixNanos: T0 + 1_000n });
+  recorder.setAttribute(child, 'strings', ['a', 'b', 'ü']);
+  recorder.setAttribute(child, 'ints', [1, -2, 3]);
+  recorder.setAttribute(child, 'doubles', [0.5, 1.5]);
+  recorder.setAttribute(child, 'bools', [true, false]);
+  recorder.setAttribute(child, 'long.text', 'x'.repeat(300));
+  if (options.bigint) recorder.setAttribute(child, 'bigint', -(2n ** 62n));
+  recorder.addEvent(child, { name: 'retry', timeUnixNanos: T0 + 2_000n, attributes: { attempt: 2 } });
+  recorder.addEvent(child, { name: 'no attributes', timeUnixNanos: T0 + 3_000n });
+  recorder.setStatus(child, { code: SpanStatusCode.ERROR, message: 'deadline exceeded' });
+  recorder.endSpan(child, T0 + 5_000_123n);
+  for (const kind of [SpanKind.INTERNAL, SpanKind.PRODUCER, SpanKind.CONSUMER]) {
+    const s = recorder.startSpan({ name: `kind ${kind}`, kind, parent: child, startTimeUnixNanos: T0 + 10n });
+    recorder.setStatus(s, { code: SpanStatusCode.OK });
+    recorder.endSpan(s, T0 + 20n);
+  }
+  recorder.endSpan(root, T0 + 9_000_000_000n);
+  const lone = recorder.startSpan({ name: 'root without remote', startTimeUnixNanos: T0 });
+  recorder.endSpan(lone, T0 + 1n);
+  return spans;
+}
+
+describe('OTLP encoders', () => {
+  it('protobuf: decodes (independent decoder) to the same request as @opentelemetry/otlp-transformer', () => {
+    const spans = recordSpans({ bigint: false });
+    const ours = createProtobufEncoder(HEADER)(spans);
+    const theirs = ProtobufTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, { name: HEADER.scopeName, version: HEADER.scopeVersion }))!;
+    expect(decodeRequest(ours)).toEqual(decodeRequest(theirs));
+    expect(ours.length).toBeLessThanOrEqual(theirs.length);
+  });
+
+  it('json: parses to the same request as @opentelemetry/otlp-transformer, but for intValue as a string', () => {
+    const spans = recordSpans({ bigint: false });
+    const ours = JSON.parse(Buffer.from(createJsonEncoder(HEADER)(spans)).toString('utf8'));
+    const theirs = JSON.parse(
+      Buffer.from(
+        JsonTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, { name: HEADER.scopeName, version: HEADER.scopeVersion }))!,
+      ).toString('utf8'),
+    );
+    // The one deliberate difference: the transformer writes intValue as a JSON number; the OTLP/JSON
+    // rule is a decimal string (exact beyond 2^53, and receivers accept both). Compare as strings.
+    const stringInts = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value), (key, v) => (key === 'intValue' ? String(v) : v));
+    expect(JSON.stringify(ours)).not.toMatch(/"intValue":-?\d/);
+    expect(ours).toEqual(stringInts(theirs));
+  });
+
+  it('protobuf: every field round-trips, int64 exact (bigint included) and times to the nanosecond', () => {
+    const spans = recordSpans({ bigint: true });
+    const request = decodeRequest(createProtobufEncoder(HEADER)(spans));
+    const [resourceSpans] = request.resourceSpans;
+    expect(resourceSpans.resource.attributes).toEqual([
+      { key: 'service.name', value: { stringValue: 'checkout' } },
+      { key: 'deployment.environment.name', value: { stringValue: 'test' } },
+      { key: 'host.cpu.count', value: { intValue: '2' } },
+    ]);
+    expect(resourceSpans.scopeSpans[0].scope).toMatchObject({ name: '@x/tracer-otlp', version: '0.1.0' });
+    const decoded = resourceSpans.scopeSpans[0].spans;
+    expect(decoded).toHaveLength(spans.length);
+    const byName = new Map(decoded.map((s: any) => [s.name, s]));
+    const root = byName.get('GET /orders/ünïcødé/😀') as any;
+    expect(root).toMatchObject({
+      traceId: REMOTE.traceId,
+      parentSpanId: REMOTE.spanId,
+      traceState: 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7',
+      kind: 2,
+      startTimeUnixNano: String(T0),
+      endTimeUnixNano: String(T0 + 9_000_000_000n),
+      droppedAttributesCount: 1,
+      droppedLinksCount: 1,
+      flags: 0x301,
+    });
+    expect(root.links).toEqual([
+      {
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+        traceState: 'x=1',
+        attributes: [{ key: 'reason', value: { stringValue: 'retry-of' } }],
+        droppedAttributesCount: 0,
+        flags: 0x101,
+      },
+    ]);
+    const child = byName.get('db.query') as any;
+    expect(child.parentSpanId).toBe(root.spanId);
+    expect(child.kind).toBe(3);
+    expect(child.status).toEqual({ code: 2, message: 'deadline exceeded' });
+    expect(child.endTimeUnixNano).toBe(String(T0 + 5_000_123n));
+    expect(child.attributes.find((a: any) => a.key === 'bigint').value).toEqual({ intValue: String(-(2n ** 62n)) });
+    expect(child.attributes.find((a: any) => a.key === 'ints').value.arrayValue.values).toEqual([
+      { intValue: '1' },
+      { intValue: '-2' },
+      { intValue: '3' },
+    ]);
+    expect(child.events.map((e: any) => [e.name, e.timeUnixNano, e.attributes.length])).toEqual([
+      ['retry', String(T0 + 2_000n), 1],
+      ['no attributes', String(T0 + 3_000n), 0],
+    ]);
+    expect(root.attributes.find((a: any) => a.key === 'negative').value).toEqual({ intValue: '-7' });
+    expect(root.attributes.find((a: any) => a.key === 'huge').value).toEqual({ intValue: String(2 ** 53 - 1) });
+    expect(root.attributes.find((a: any) => a.key === 'double').value).toEqual({ doubleValue: 3.25 });
+    expect((byName.get('root without remote') as any).flags).toBe(0x101);
+  });
+
+  it('json: 64-bit values as decimal strings, ids as hex, enums as integers', () => {
+    const spans = recordSpans({ bigint: true });
+    const request = JSON.parse(Buffer.from(createJsonEncoder(HEADER)(spans)).toString('utf8'));
+    const child = request.resourceSpans[0].scopeSpans[0].spans.find((s: any) => s.name === 'db.query');
+    expect(child.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(child.kind).toBe(3);
+    expect(child.startTimeUnixNano).toBe(String(T0 + 1_000n));
+    expect(child.attributes.find((a: any) => a.key === 'bigint').value).toEqual({ intValue: String(-(2n ** 62n)) });
+  });
+
+  it('protobuf: large batches and long strings keep exact lengths (multi-byte length prefixes)', () => {
+    const spans: RecordedSpan[] = [];
+    const recorder = new SpanRecorder({}, new TracerCounters(), (s) => spans.push(s));
+    for (let i = 0; i < 2000; i++) {
+      const s = recorder.startSpan({ name: `span ${i}`, attributes: { payload: 'y'.repeat(i % 700) } });
+      recorder.endSpan(s);
+    }
+    const request = decodeRequest(createProtobufEncoder(HEADER)(spans));
+    const decoded = request.resourceSpans[0].scopeSpans[0].spans;
+    expect(decoded.map((s: any) => s.name)).toEqual(spans.map((s) => s.name));
+    expect(decoded.map((s: any) => s.attributes[0].value.stringValue.length)).toEqual(spans.map((_, i) => i % 700));
+  });
+});
