@@ -20,7 +20,7 @@ export type ExportResult =
       readonly rejected?: number;
       readonly message?: string;
       readonly deferred?: readonly RecordedSpan[];
-      readonly dropped?: Readonly<Record<DropReason, number>>;
+      readonly dropped?: Readonly<Partial<Record<DropReason, number>>>;
       readonly error?: TracerError;
     }
   | { readonly status: 'failure'; readonly error: TracerError; readonly reason?: DropReason }

@@ -1,0 +1,108 @@
+import { ExportFailedError, type ExportResult, type RecordedSpan, type SpanExporter } from '@x/tracer-core';
+import type { HttpTransport } from './http-transport.js';
+import type { PartialSuccess } from './partial-success.js';
+import type { ResolvedRetry } from './retry-policy.js';
+import { sendWithRetry } from './retrying-send.js';
+
+/** What the exporter is wired with; see `createOtlpTracer`. */
+export interface OtlpExporterConfig {
+  readonly encode: (spans: readonly RecordedSpan[]) => Uint8Array;
+  readonly readPartialSuccess: (body: Uint8Array) => PartialSuccess;
+  readonly transport: HttpTransport;
+  readonly timeoutMillis: number;
+  readonly retry: ResolvedRetry;
+  readonly maxRequestBytes: number;
+  /** The endpoint for messages: no credentials in it. */
+  readonly endpoint: string;
+  /** Removes configured secrets from text that came from the receiver. */
+  readonly redact: (text: string) => string;
+}
+
+interface Request {
+  readonly spans: readonly RecordedSpan[];
+  readonly body: Uint8Array;
+}
+
+/** Splits `spans` into requests of at most `maxBytes` (halving); a lone span over it comes back in `tooLarge`. */
+function pack(spans: readonly RecordedSpan[], encode: OtlpExporterConfig['encode'], maxBytes: number, tooLarge: RecordedSpan[]): Request[] {
+  const body = encode(spans);
+  if (body.length <= maxBytes) return [{ spans, body }];
+  if (spans.length === 1) {
+    tooLarge.push(spans[0]!);
+    return [];
+  }
+  const middle = spans.length >> 1;
+  return [...pack(spans.slice(0, middle), encode, maxBytes, tooLarge), ...pack(spans.slice(middle), encode, maxBytes, tooLarge)];
+}
+
+function replyText(body: Buffer, redact: (text: string) => string): string {
+  const text = body.toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim();
+  return text === '' ? '' : `: ${redact(text.length > 200 ? `${text.slice(0, 200)}...` : text)}`;
+}
+
+/**
+ * The OTLP/HTTP `SpanExporter`: encode, split to `maxRequestBytes`, send each request with
+ * retries, all within `timeoutMillis`. Outcomes, per request: delivered (a partial success's
+ * rejected spans counted as `export-rejected`); refused by a final HTTP status (dropped as
+ * `http-<status>`); given up on after the retries or the deadline (back to the buffer for the next
+ * round); aborted (back to the buffer). A span that alone exceeds `maxRequestBytes` is dropped as
+ * `span-too-large`.
+ */
+export function createOtlpExporter(config: OtlpExporterConfig): SpanExporter {
+  return {
+    async export(batch, { signal }): Promise<ExportResult> {
+      const deadline = performance.now() + config.timeoutMillis;
+      const tooLarge: RecordedSpan[] = [];
+      const requests = pack(batch, config.encode, config.maxRequestBytes, tooLarge);
+      const dropped: Record<string, number> = {};
+      const deferred: RecordedSpan[] = [];
+      const problems: string[] = [];
+      let rejected = 0;
+      const warnings: string[] = [];
+      if (tooLarge.length > 0) {
+        dropped['span-too-large'] = tooLarge.length;
+        problems.push(`${tooLarge.length} span(s) larger than maxRequestBytes (${config.maxRequestBytes}) alone were dropped`);
+      }
+      for (const request of requests) {
+        if (signal.aborted) {
+          deferred.push(...request.spans);
+          continue;
+        }
+        const outcome = await sendWithRetry(config.transport, request.body, deadline, config.retry, signal);
+        switch (outcome.kind) {
+          case 'delivered': {
+            const partial = config.readPartialSuccess(outcome.body);
+            rejected += Math.min(partial.rejectedSpans, request.spans.length);
+            if (partial.errorMessage !== '') warnings.push(config.redact(partial.errorMessage));
+            break;
+          }
+          case 'refused': {
+            const reason = `http-${outcome.status}`;
+            dropped[reason] = (dropped[reason] ?? 0) + request.spans.length;
+            problems.push(`HTTP ${outcome.status}${replyText(outcome.body, config.redact)} (not retryable: ${request.spans.length} spans dropped)`);
+            break;
+          }
+          case 'gave-up':
+            deferred.push(...request.spans);
+            problems.push(`${outcome.why} after ${outcome.attempts} attempt(s) (spans kept for the next export)`);
+            break;
+          case 'aborted':
+            deferred.push(...request.spans);
+            break;
+        }
+      }
+      const error =
+        problems.length === 0 ? undefined : new ExportFailedError(`OTLP export to ${config.endpoint} failed: ${problems.join('; ')}`);
+      if (error !== undefined && deferred.length === batch.length) return { status: 'retryable', error };
+      return {
+        status: 'success',
+        rejected,
+        ...(warnings.length > 0 ? { message: warnings.join('; ') } : {}),
+        deferred,
+        dropped,
+        ...(error === undefined ? {} : { error }),
+      };
+    },
+    shutdown: () => config.transport.close(),
+  };
+}

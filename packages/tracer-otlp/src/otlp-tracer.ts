@@ -1,0 +1,53 @@
+import { createBufferedTracer, describe, InvalidOptionError, optionsObject, type BufferedTracer } from '@x/tracer-core';
+import { HttpTransport } from './http-transport.js';
+import { createJsonEncoder } from './otlp-json.js';
+import { createOtlpExporter } from './otlp-exporter.js';
+import { resolveOtlpOptions, type OtlpTracerOptions } from './otlp-options.js';
+import { createProtobufEncoder } from './otlp-protobuf.js';
+import { buildResource, SDK_NAME, SDK_VERSION } from './otlp-resource.js';
+import { partialSuccessFromJson, partialSuccessFromProtobuf } from './partial-success.js';
+
+/**
+ * The production tracer: buffers inline (the core's bounded buffer) and exports to any OTLP/HTTP
+ * receiver, protobuf by default or JSON. Retries what the spec says within `timeoutMillis`; keeps
+ * spans buffered while the receiver is down (up to the buffer caps, overflow counted); counts every
+ * span it cannot deliver by reason. Header values never appear in errors or `stats()`.
+ *
+ * @throws InvalidOptionError for a bad option.
+ */
+export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
+  const given = optionsObject('createOtlpTracer options', options);
+  if (given.name !== undefined && (typeof given.name !== 'string' || given.name === '')) {
+    throw new InvalidOptionError(`name must be a non-empty string, got ${describe(given.name)}`);
+  }
+  const otlp = resolveOtlpOptions(given);
+  const header = {
+    resource: buildResource(given.serviceName, given.resourceAttributes),
+    scopeName: given.scope?.name ?? SDK_NAME,
+    scopeVersion: given.scope?.version ?? (given.scope === undefined ? SDK_VERSION : ''),
+  };
+  const json = otlp.protocol === 'http/json';
+  const exporter = createOtlpExporter({
+    encode: json ? createJsonEncoder(header) : createProtobufEncoder(header),
+    readPartialSuccess: json ? partialSuccessFromJson : partialSuccessFromProtobuf,
+    transport: new HttpTransport({
+      url: otlp.url,
+      headers: otlp.headers,
+      contentType: json ? 'application/json' : 'application/x-protobuf',
+      gzip: otlp.gzip,
+      tls: otlp.tls,
+      connections: otlp.maxConcurrentRequests,
+    }),
+    timeoutMillis: otlp.timeoutMillis,
+    retry: otlp.retry,
+    maxRequestBytes: otlp.maxRequestBytes,
+    endpoint: otlp.endpoint,
+    redact: (text) => otlp.secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text),
+  });
+  return createBufferedTracer(given.name ?? 'otlp', exporter, {
+    ...given,
+    maxConcurrentExports: otlp.maxConcurrentRequests,
+    // The exporter keeps its own deadline; the scheduler's watchdog only catches a stuck one.
+    exportTimeoutMillis: otlp.timeoutMillis + 2000,
+  });
+}
