@@ -1,9 +1,11 @@
 // `pnpm demo`: the contract at work. A site handles three requests through one tracer: a new
 // trace, a trace joined from a remote caller, and one its caller chose not to sample. The site's
-// one tracer is a fan-out chaining two backends: stdout (pretty trees) and memory.
-import { SpanHandle, ledgerProblem, type TracerStats } from '@x/tracer-core';
+// one tracer is a fan-out chaining backends: stdout (pretty trees) and memory, plus OTLP/HTTP when
+// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set.
+import { SpanHandle, ledgerProblem, type TracerPlugin, type TracerStats } from '@x/tracer-core';
 import { createFanoutTracer } from '@x/tracer-fanout';
 import { createMemoryTracer } from '@x/tracer-memory';
+import { createOtlpTracer, otlpOptionsFromEnv } from '@x/tracer-otlp';
 import { createStdoutTracer } from '@x/tracer-stdout';
 import { handleCheckout } from './checkout-site.js';
 
@@ -16,10 +18,18 @@ function report(name: string, stats: TracerStats, indent = ''): void {
   for (const [child, childStats] of Object.entries(stats.children ?? {})) report(child, childStats, `${indent}  `);
 }
 
-console.log('== one site, two backends chained through @x/tracer-fanout: stdout (pretty) + memory ==\n');
 const stdout = createStdoutTracer({ format: 'pretty' });
 const memory = createMemoryTracer();
-const site = createFanoutTracer([stdout, memory], { name: 'site' });
+const backends: TracerPlugin[] = [stdout, memory];
+const otlpEnv = otlpOptionsFromEnv();
+if (otlpEnv.url !== undefined) {
+  backends.push(createOtlpTracer({ ...otlpEnv, serviceName: otlpEnv.serviceName ?? 'x-tracing-demo' }));
+}
+console.log(
+  `== one site, ${backends.length} backends chained through @x/tracer-fanout: stdout (pretty) + memory` +
+    `${otlpEnv.url === undefined ? '' : ` + OTLP (${otlpEnv.protocol ?? 'http/protobuf'}${otlpEnv.compression === 'gzip' ? ', gzip' : ''})`} ==\n`,
+);
+const site = createFanoutTracer(backends, { name: 'site' });
 
 const remoteCaller = SpanHandle.of('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7')!;
 await handleCheckout(site, { orderId: 1001 });
@@ -38,4 +48,11 @@ const json = createStdoutTracer({ format: 'json' });
 await handleCheckout(json, { orderId: 1004 });
 await json.shutdown();
 report('stdout json', json.stats());
-await site.shutdown();
+
+// The final flush: with OTLP configured, the process ends only after it (or its deadline).
+const final = await site.shutdown().then(
+  () => 'delivered',
+  (error: Error) => `failed: ${error.message}`,
+);
+console.log(`\nfinal flush ${final}`);
+report('site', site.stats());

@@ -54,7 +54,23 @@ export interface ResolvedOtlp {
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-function resolveUrl(value: unknown): { url: URL; basicAuth: string | undefined } {
+const AUTH_SCHEMES = new Set(['basic', 'bearer', 'token', 'digest', 'apikey']);
+
+/**
+ * Every string that must never be shown: each header value, each word of it (a receiver may echo
+ * the token of `Bearer <token>`) but the scheme names, and the URL's user, password and Basic value.
+ */
+function secretsOf(headers: Readonly<Record<string, string>>, credentials: readonly string[]): string[] {
+  const secrets = new Set<string>(credentials);
+  for (const value of Object.values(headers)) {
+    secrets.add(value);
+    for (const word of value.split(/[\s,;]+/)) if (!AUTH_SCHEMES.has(word.toLowerCase())) secrets.add(word);
+  }
+  // Longest first, so a secret that contains another is replaced whole.
+  return [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+function resolveUrl(value: unknown): { url: URL; basicAuth: string | undefined; credentials: string[] } {
   const text = value ?? 'http://localhost:4318/v1/traces';
   let url: URL;
   try {
@@ -67,12 +83,16 @@ function resolveUrl(value: unknown): { url: URL; basicAuth: string | undefined }
     throw new InvalidOptionError(`url must use http: or https: (OTLP/HTTP), got ${url.protocol}`);
   }
   let basicAuth: string | undefined;
+  const credentials: string[] = [];
   if (url.username !== '' || url.password !== '') {
-    basicAuth = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    basicAuth = Buffer.from(`${user}:${password}`).toString('base64');
+    credentials.push(user, password, url.username, url.password);
     url.username = '';
     url.password = '';
   }
-  return { url, basicAuth };
+  return { url, basicAuth, credentials };
 }
 
 function resolveHeaders(value: unknown): Record<string, string> {
@@ -105,7 +125,7 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
  * @throws InvalidOptionError naming the option and what it allows (never a header's value).
  */
 export function resolveOtlpOptions(options: OtlpTracerOptions): ResolvedOtlp {
-  const { url, basicAuth } = resolveUrl(options.url);
+  const { url, basicAuth, credentials } = resolveUrl(options.url);
   const headers = resolveHeaders(options.headers);
   if (basicAuth !== undefined && headers.authorization === undefined) headers.authorization = `Basic ${basicAuth}`;
   const retry = options.retry ?? {};
@@ -123,7 +143,7 @@ export function resolveOtlpOptions(options: OtlpTracerOptions): ResolvedOtlp {
     endpoint: `${url.origin}${url.pathname}`,
     protocol: oneOf('protocol', options.protocol, ['http/protobuf', 'http/json'] as const, 'http/protobuf'),
     headers,
-    secrets: [...Object.values(headers), ...(basicAuth === undefined ? [] : [basicAuth])].filter((s) => s.length >= 4),
+    secrets: secretsOf(headers, credentials),
     gzip: oneOf('compression', options.compression, ['gzip', 'none'] as const, 'none') === 'gzip',
     timeoutMillis: durationMillis('timeoutMillis', options.timeoutMillis, 10_000),
     tls: options.tls,
