@@ -144,11 +144,11 @@ export class ExportScheduler {
         return result.error;
       }
       if (rejected > 0 || result.message) {
-        this.#counters.lastError = Object.freeze({
-          code: 'PARTIAL_SUCCESS',
-          message: `receiver rejected ${rejected} of ${batch.length} spans${result.message ? `: ${result.message}` : ''}`,
-          timeUnixMillis: Date.now(),
-        });
+        const message = `receiver rejected ${rejected} of ${batch.length} spans${result.message ? `: ${result.message}` : ''}`;
+        this.#counters.lastError = Object.freeze({ code: 'PARTIAL_SUCCESS', message, timeUnixMillis: Date.now() });
+        // Rejected spans were not delivered, so the flush says so, with the receiver's warning.
+        // The request itself succeeded: it is not an export failure and is not retried.
+        if (rejected > 0) return new ExportFailedError(message);
       }
       return undefined;
     }

@@ -167,17 +167,23 @@ describe('createBufferedTracer', () => {
     expect(garbage.stats().spansDropped).toEqual({ 'export-failed': 1 });
   });
 
-  it('surfaces a partial success: rejected spans counted, the warning kept, not retried', async () => {
+  it('surfaces a partial success: rejected spans counted, the warning in the flush result and stats, not retried', async () => {
     const { exporter, batches } = scriptedExporter(() => ({ status: 'success', rejected: 2, message: 'bad span ids' }));
     const t = tracer(exporter);
     record(t, 5);
-    await t.flush();
+    await expect(t.flush()).rejects.toThrow('receiver rejected 2 of 5 spans: bad span ids');
     const stats = t.stats();
+    expect(stats.exportFailures).toBe(0);
     expect(stats.spansExported).toBe(3);
     expect(stats.spansDropped).toEqual({ 'export-rejected': 2 });
     expect(stats.lastError?.message).toBe('receiver rejected 2 of 5 spans: bad span ids');
     expect(batches).toEqual([5]);
     expect(ledgerProblem(stats)).toBeUndefined();
+    // A warning alone (nothing rejected) leaves the flush resolved and the warning in stats.
+    const warned = tracer(scriptedExporter(() => ({ status: 'success', message: 'deprecated field' })).exporter);
+    record(warned, 1);
+    await warned.flush();
+    expect(warned.stats().lastError?.message).toBe('receiver rejected 0 of 1 spans: deprecated field');
   });
 
   it('deferred spans stay buffered, come back first, and a flush tells the exporter not to defer', async () => {

@@ -128,6 +128,7 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
     expect(error).toBeInstanceOf(ExportFailedError);
     expect((error as Error).message).toContain(`HTTP ${status}: nope (not retryable: 3 spans dropped)`);
     expect(r.requests).toHaveLength(1);
+    expect(r.accepted()).toEqual([]);
     expect(t.stats().spansDropped).toEqual({ [`http-${status}`]: 3 });
     expect(ledgerProblem(t.stats())).toBeUndefined();
   });
@@ -185,12 +186,12 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
     expect(ledgerProblem(stats)).toBeUndefined();
   });
 
-  it('surfaces a partial success: rejected spans counted, the warning kept, nothing retried', async () => {
+  it('surfaces a partial success: rejected spans counted, the warning in the flush result, nothing retried', async () => {
     const r = await receiver();
     r.script({ partialSuccess: { rejectedSpans: 2, errorMessage: 'span ids invalid' } });
     const t = tracer({ url: r.url });
     record(t, 5);
-    await t.flush();
+    await expect(t.flush()).rejects.toThrow('receiver rejected 2 of 5 spans: span ids invalid');
     expect(r.requests).toHaveLength(1);
     const stats = t.stats();
     expect(stats).toMatchObject({ spansExported: 3, spansDropped: { 'export-rejected': 2 } });
@@ -198,7 +199,7 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
     const json = tracer({ url: r.url, protocol: 'http/json' });
     r.script({ partialSuccess: { rejectedSpans: 1, errorMessage: 'json says no' } });
     record(json, 2);
-    await json.flush();
+    await expect(json.flush()).rejects.toThrow(/json says no/);
     expect(json.stats().spansDropped).toEqual({ 'export-rejected': 1 });
   });
 
