@@ -1,0 +1,207 @@
+// Encoding, retained heap, end to end to a receiver in another process, a burst with default
+// settings, and event-loop delay during export.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { SpanRecorder, TracerCounters, type RecordedSpan } from '@x/tracer-core';
+import { createJsonEncoder, createOtlpTracer, createProtobufEncoder } from '@x/tracer-otlp';
+import { alternate, check, gc, median, timed, type BenchCase, type BenchContext } from './harness.js';
+import { otelWith } from './otel.js';
+import { oursFullSpan, theirsFullSpan } from './workload.js';
+
+const BATCH = 512;
+const RESOURCE = { 'service.name': 'bench' };
+
+function oursSpans(count: number): RecordedSpan[] {
+  const spans: RecordedSpan[] = [];
+  const recorder = new SpanRecorder({}, new TracerCounters(), (s) => spans.push(s));
+  const plugin = { startSpan: (s: never) => recorder.startSpan(s), setAttribute: recorder.setAttribute.bind(recorder), setStatus: recorder.setStatus.bind(recorder), addEvent: recorder.addEvent.bind(recorder), endSpan: recorder.endSpan.bind(recorder) };
+  for (let i = 0; i < count; i++) oursFullSpan(plugin as never);
+  return spans;
+}
+
+function theirsSpans(count: number): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes(RESOURCE), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('bench', '1.0.0');
+  for (let i = 0; i < count; i++) theirsFullSpan(tracer);
+  return exporter.getFinishedSpans();
+}
+
+function encodeCase(id: string, json: boolean): BenchCase {
+  return {
+    id,
+    async run(context) {
+      const header = { resource: Object.entries(RESOURCE).flat(), scopeName: 'bench', scopeVersion: '1.0.0' };
+      const encode = json ? createJsonEncoder(header) : createProtobufEncoder(header);
+      const serializer = json ? JsonTraceSerializer : ProtobufTraceSerializer;
+      const ours = oursSpans(BATCH);
+      const theirs = theirsSpans(BATCH);
+      check('theirs spans', theirs.length, BATCH);
+      const repeats = 20;
+      let oursBytes = 0;
+      let theirsBytes = 0;
+      const result = await alternate(
+        context.quick ? 4 : 30,
+        5,
+        () => timed(repeats * BATCH, () => {
+          for (let i = 0; i < repeats; i++) oursBytes = encode(ours).length;
+        }),
+        () => timed(repeats * BATCH, () => {
+          for (let i = 0; i < repeats; i++) theirsBytes = serializer.serializeRequest(theirs)!.length;
+        }),
+      );
+      return { id, unit: 'ns/span', ...result, notes: { 'ours bytes/span': Math.round(oursBytes / BATCH), 'theirs bytes/span': Math.round(theirsBytes / BATCH) } };
+    },
+  };
+}
+
+export const encodeProtobuf = encodeCase('encode-protobuf', false);
+export const encodeJson = encodeCase('encode-json', true);
+
+export const heapBuffered: BenchCase = {
+  id: 'heap-buffered',
+  async run(context) {
+    const n = context.quick ? 5000 : 50_000;
+    const samples = { ours: [] as number[], theirs: [] as number[] };
+    for (let round = 0; round < 3; round++) {
+      const ours = createOtlpTracer({ url: context.receiver.tracesUrl, hookProcessShutdown: false, scheduledDelayMillis: 3_600_000, maxExportBatchSize: n + 1 });
+      gc();
+      let before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < n; i++) oursFullSpan(ours);
+      gc();
+      samples.ours.push((process.memoryUsage().heapUsed - before) / n);
+      check('ours buffered', ours.stats().spansBuffered, n);
+      await ours.shutdown();
+
+      const exporter = new (await import('./otel.js')).CountingExporter();
+      const otel = otelWith([new BatchSpanProcessor(exporter, { maxQueueSize: n + 1, maxExportBatchSize: n + 1, scheduledDelayMillis: 3_600_000 })]);
+      gc();
+      before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < n; i++) theirsFullSpan(otel.tracer);
+      gc();
+      samples.theirs.push((process.memoryUsage().heapUsed - before) / n);
+      await otel.flush();
+      check('theirs exported', exporter.count, n);
+      await otel.shutdown();
+    }
+    return { id: this.id, unit: 'bytes/span', ours: median(samples.ours), theirs: median(samples.theirs) };
+  },
+};
+
+/** Records `total` spans in chunks, letting exports run between them, as an application would. */
+async function recordInChunks(total: number, record: () => void): Promise<void> {
+  for (let done = 0; done < total; done += 1000) {
+    for (let i = 0; i < 1000; i++) record();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+export const e2eOtlp: BenchCase = {
+  id: 'e2e-otlp',
+  async run(context) {
+    const total = context.quick ? 20_000 : 200_000;
+    const { receiver } = context;
+    const oursRun = async () => {
+      await receiver.reset();
+      const tracer = createOtlpTracer({ url: receiver.tracesUrl, hookProcessShutdown: false });
+      gc();
+      const cpu = cpuMicros();
+      await recordInChunks(total, () => oursFullSpan(tracer));
+      await tracer.shutdown({ timeoutMillis: 60_000 });
+      const used = cpuMicros() - cpu;
+      await receiver.waitFor(total);
+      check('receiver got (ours)', (await receiver.count()).spans, total);
+      return (used * 1000) / total;
+    };
+    const theirsRun = async () => {
+      await receiver.reset();
+      const otel = otelWith([new BatchSpanProcessor(new OTLPTraceExporter({ url: receiver.tracesUrl }), { maxQueueSize: total + 1 })]);
+      gc();
+      const cpu = cpuMicros();
+      await recordInChunks(total, () => theirsFullSpan(otel.tracer));
+      await otel.shutdown();
+      const used = cpuMicros() - cpu;
+      await receiver.waitFor(total);
+      check('receiver got (theirs)', (await receiver.count()).spans, total);
+      return (used * 1000) / total;
+    };
+    const result = await alternate(context.quick ? 1 : 3, 0, oursRun, theirsRun);
+    return { id: this.id, unit: 'ns CPU/span', ...result };
+  },
+};
+
+export const burstDefaults: BenchCase = {
+  id: 'burst-defaults',
+  async run(context) {
+    const total = 200_000;
+    const { receiver } = context;
+    const run = async (record: () => void, flush: () => Promise<void>) => {
+      await receiver.reset();
+      gc();
+      const base = process.memoryUsage().heapUsed;
+      for (let i = 0; i < total; i++) record();
+      let peak = process.memoryUsage().heapUsed;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
+      await flush().catch(() => undefined);
+      clearInterval(sampler);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const { spans } = await receiver.count();
+      return { delivered: spans, peakMiB: (peak - base) / 1024 / 1024 };
+    };
+    const ours = createOtlpTracer({ url: receiver.tracesUrl, hookProcessShutdown: false });
+    const oursResult = await run(() => oursFullSpan(ours), () => ours.shutdown({ timeoutMillis: 60_000 }));
+    const oursDropped = Object.values(ours.stats().spansDropped).reduce((a, b) => a + b, 0);
+    check('ours ledger', oursResult.delivered + oursDropped, total);
+    const otel = otelWith([new BatchSpanProcessor(new OTLPTraceExporter({ url: receiver.tracesUrl }))]);
+    const theirsResult = await run(() => theirsFullSpan(otel.tracer), () => otel.shutdown());
+    return {
+      id: this.id,
+      unit: '% delivered',
+      ours: (100 * oursResult.delivered) / total,
+      theirs: (100 * theirsResult.delivered) / total,
+      notes: {
+        'ours dropped': oursDropped,
+        'ours peak heap MiB': Number(oursResult.peakMiB.toFixed(1)),
+        'theirs peak heap MiB': Number(theirsResult.peakMiB.toFixed(1)),
+        'ours buffer cap MiB': 128,
+      },
+    };
+  },
+};
+
+export const exportLoopDelay: BenchCase = {
+  id: 'export-loop-delay',
+  async run(context) {
+    const total = context.quick ? 20_000 : 100_000;
+    const { receiver } = context;
+    const measure = async (record: () => void, flush: () => Promise<void>) => {
+      await receiver.reset();
+      for (let i = 0; i < total; i++) record();
+      const histogram = monitorEventLoopDelay({ resolution: 1 });
+      histogram.enable();
+      await flush();
+      histogram.disable();
+      await receiver.waitFor(total);
+      return { p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 };
+    };
+    const ours = createOtlpTracer({ url: receiver.tracesUrl, hookProcessShutdown: false, scheduledDelayMillis: 3_600_000, maxExportBatchSize: 512 });
+    const oursDelay = await measure(() => oursFullSpan(ours), () => ours.shutdown({ timeoutMillis: 60_000 }));
+    const otel = otelWith([new BatchSpanProcessor(new OTLPTraceExporter({ url: receiver.tracesUrl }), { maxQueueSize: total + 1, scheduledDelayMillis: 3_600_000 })]);
+    const theirsDelay = await measure(() => theirsFullSpan(otel.tracer), () => otel.shutdown());
+    return {
+      id: this.id,
+      unit: 'ms p99 delay',
+      ours: oursDelay.p99,
+      theirs: theirsDelay.p99,
+      notes: { 'ours max ms': Number(oursDelay.max.toFixed(2)), 'theirs max ms': Number(theirsDelay.max.toFixed(2)) },
+    };
+  },
+};

@@ -1,0 +1,171 @@
+// Recording costs: ours into the OTLP tracer's buffer, theirs into BatchSpanProcessor with a
+// counting no-op exporter. Only the recording loop is timed; each round then flushes both and
+// checks every span reached its exporter.
+import { SpanHandle, type TracerPlugin } from '@x/tracer-core';
+import { createFanoutTracer } from '@x/tracer-fanout';
+import { createOtlpTracer } from '@x/tracer-otlp';
+import { AlwaysOffSampler, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { alternate, check, timed, type BenchCase, type BenchContext } from './harness.js';
+import { CountingExporter, otelBatch, otelWith } from './otel.js';
+import { oursFullSpan, oursNested, theirsFullSpan, theirsNested } from './workload.js';
+
+function oursOtlp(context: BenchContext) {
+  return createOtlpTracer({
+    url: context.receiver.tracesUrl,
+    hookProcessShutdown: false,
+    scheduledDelayMillis: 3_600_000,
+  });
+}
+
+function exported(tracer: TracerPlugin): number {
+  return tracer.stats!().spansExported;
+}
+
+const ROUND = 2000;
+const rounds = (context: BenchContext) => (context.quick ? 4 : 30);
+
+export const spanFull: BenchCase = {
+  id: 'span-full',
+  async run(context) {
+    const ours = oursOtlp(context);
+    const { otel, exporters } = otelBatch(ROUND * 2);
+    let oursDone = 0;
+    let theirsDone = 0;
+    const result = await alternate(
+      rounds(context),
+      3,
+      async () => {
+        const ns = timed(ROUND, () => {
+          for (let i = 0; i < ROUND; i++) oursFullSpan(ours);
+        });
+        await ours.flush();
+        check('ours exported', exported(ours), (oursDone += ROUND));
+        return ns;
+      },
+      async () => {
+        const ns = timed(ROUND, () => {
+          for (let i = 0; i < ROUND; i++) theirsFullSpan(otel.tracer);
+        });
+        await otel.flush();
+        check('theirs exported', exporters[0]!.count, (theirsDone += ROUND));
+        return ns;
+      },
+    );
+    await ours.shutdown();
+    await otel.shutdown();
+    return { id: this.id, unit: 'ns/span', ...result };
+  },
+};
+
+export const spanUnsampled: BenchCase = {
+  id: 'span-unsampled',
+  async run(context) {
+    const ours = oursOtlp(context);
+    const exporter = new CountingExporter();
+    const otel = otelWith([new BatchSpanProcessor(exporter)], false);
+    void AlwaysOffSampler;
+    const n = ROUND * 10;
+    const result = await alternate(
+      rounds(context),
+      3,
+      () => timed(n, () => {
+        for (let i = 0; i < n; i++) oursFullSpan(ours, SpanHandle.INVALID);
+      }),
+      () => timed(n, () => {
+        for (let i = 0; i < n; i++) theirsFullSpan(otel.tracer);
+      }),
+    );
+    await ours.flush();
+    await otel.flush();
+    check('ours started', ours.stats().spansStarted, 0);
+    check('theirs exported', exporter.count, 0);
+    // Allocation of our unsampled path, with the caller's objects hoisted: heap growth per span.
+    const start = { name: 'GET /users/:id', parent: SpanHandle.INVALID, attributes: { a: 1 } };
+    const event = { name: 'cache.miss' };
+    const status = { code: 1 } as const;
+    const iterations = 200_000;
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < iterations; i++) {
+      const span = ours.startSpan(start);
+      ours.setAttribute(span, 'http.route', '/users/:id');
+      ours.addEvent(span, event);
+      ours.setStatus(span, status);
+      ours.endSpan(span);
+    }
+    const bytesPerSpan = Math.max(0, (process.memoryUsage().heapUsed - before) / iterations);
+    await ours.shutdown();
+    await otel.shutdown();
+    return { id: this.id, unit: 'ns/span', ...result, notes: { 'ours bytes allocated per unsampled span': Number(bytesPerSpan.toFixed(2)) } };
+  },
+};
+
+export const spanNested: BenchCase = {
+  id: 'span-nested',
+  async run(context) {
+    const ours = oursOtlp(context);
+    const { otel, exporters } = otelBatch(ROUND * 2);
+    const parents = ROUND / 10;
+    let oursDone = 0;
+    let theirsDone = 0;
+    const result = await alternate(
+      rounds(context),
+      3,
+      async () => {
+        const ns = timed(parents * 10, () => {
+          for (let i = 0; i < parents; i++) oursNested(ours, 10);
+        });
+        await ours.flush();
+        check('ours exported', exported(ours), (oursDone += parents * 11));
+        return ns;
+      },
+      async () => {
+        const ns = timed(parents * 10, () => {
+          for (let i = 0; i < parents; i++) theirsNested(otel.tracer, 10);
+        });
+        await otel.flush();
+        check('theirs exported', exporters[0]!.count, (theirsDone += parents * 11));
+        return ns;
+      },
+    );
+    await ours.shutdown();
+    await otel.shutdown();
+    return { id: this.id, unit: 'ns/child', ...result };
+  },
+};
+
+export const fanout3: BenchCase = {
+  id: 'fanout-3',
+  async run(context) {
+    const children = [oursOtlp(context), oursOtlp(context), oursOtlp(context)];
+    const ours = createFanoutTracer(children);
+    const exporters = [new CountingExporter(), new CountingExporter(), new CountingExporter()];
+    const otel = otelWith(exporters.map((e) => new BatchSpanProcessor(e, { maxQueueSize: ROUND * 2, scheduledDelayMillis: 3_600_000 })));
+    let oursDone = 0;
+    let theirsDone = 0;
+    const result = await alternate(
+      rounds(context),
+      3,
+      async () => {
+        const ns = timed(ROUND, () => {
+          for (let i = 0; i < ROUND; i++) oursFullSpan(ours);
+        });
+        await ours.flush();
+        oursDone += ROUND;
+        for (const child of children) check('ours child exported', exported(child), oursDone);
+        return ns;
+      },
+      async () => {
+        const ns = timed(ROUND, () => {
+          for (let i = 0; i < ROUND; i++) theirsFullSpan(otel.tracer);
+        });
+        await otel.flush();
+        theirsDone += ROUND;
+        for (const e of exporters) check('theirs exporter', e.count, theirsDone);
+        return ns;
+      },
+    );
+    await ours.shutdown();
+    await otel.shutdown();
+    return { id: this.id, unit: 'ns/span', ...result };
+  },
+};
