@@ -33,9 +33,24 @@ export function createIdGenerator(): IdGenerator {
   }
 
   return {
-    traceId: () => hex8(pool, draw8()) + hex8(pool, draw8()),
+    traceId: () => hex16(pool, draw8(), draw8()),
     spanId: () => hex8(pool, draw8()),
   };
+}
+
+/** 32 lowercase hex characters from two 8-byte runs, as one flat string (no concatenation). */
+function hex16(bytes: Uint8Array, a: number, b: number): string {
+  const c = HEX_CODES;
+  const a0 = bytes[a]!, a1 = bytes[a + 1]!, a2 = bytes[a + 2]!, a3 = bytes[a + 3]!;
+  const a4 = bytes[a + 4]!, a5 = bytes[a + 5]!, a6 = bytes[a + 6]!, a7 = bytes[a + 7]!;
+  const b0 = bytes[b]!, b1 = bytes[b + 1]!, b2 = bytes[b + 2]!, b3 = bytes[b + 3]!;
+  const b4 = bytes[b + 4]!, b5 = bytes[b + 5]!, b6 = bytes[b + 6]!, b7 = bytes[b + 7]!;
+  return String.fromCharCode(
+    c[a0 >> 4]!, c[a0 & 15]!, c[a1 >> 4]!, c[a1 & 15]!, c[a2 >> 4]!, c[a2 & 15]!, c[a3 >> 4]!, c[a3 & 15]!,
+    c[a4 >> 4]!, c[a4 & 15]!, c[a5 >> 4]!, c[a5 & 15]!, c[a6 >> 4]!, c[a6 & 15]!, c[a7 >> 4]!, c[a7 & 15]!,
+    c[b0 >> 4]!, c[b0 & 15]!, c[b1 >> 4]!, c[b1 & 15]!, c[b2 >> 4]!, c[b2 & 15]!, c[b3 >> 4]!, c[b3 & 15]!,
+    c[b4 >> 4]!, c[b4 & 15]!, c[b5 >> 4]!, c[b5 & 15]!, c[b6 >> 4]!, c[b6 & 15]!, c[b7 >> 4]!, c[b7 & 15]!,
+  );
 }
 
 /** 16 lowercase hex characters of `bytes[start, start + 8)`. */

@@ -25,14 +25,17 @@ export { ORIGIN_UNIX_NANOS, now, toUnixNanos, fromUnixNanos } from './clock.js';
 export { createIdGenerator, type IdGenerator } from './id-generator.js';
 export {
   attributesToRecord,
+  copyAttributes,
   MAX_NAME_LENGTH,
+  type CopyCounts,
   type AttributeList,
   type RecordedSpan,
   type RecordedEvent,
   type RecordedLink,
 } from './recorded-span.js';
 export { LiveSpanTable, type Identified } from './live-span-table.js';
-export { resolveIds, type ResolvedIds } from './resolve-ids.js';
+export { resolveIds, resolvedIds, LIVE, EVICTED, type ResolvedIds } from './resolve-ids.js';
+export { SpanRef } from './span-ref.js';
 export {
   SpanBuffer,
   DEFAULT_MAX_BUFFERED_SPANS,

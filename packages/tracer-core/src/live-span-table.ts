@@ -47,6 +47,11 @@ export class LiveSpanTable<T extends Identified> {
     return span !== undefined && span.traceId === traceId ? span : undefined;
   }
 
+  /** Removes `span` (found another way, for example through its handle). */
+  delete(span: T): void {
+    this.#spans.delete(span.spanId);
+  }
+
   /** Removes and returns the live span with these ids, or `undefined`. */
   take(traceId: unknown, spanId: unknown): T | undefined {
     const span = this.get(traceId, spanId);

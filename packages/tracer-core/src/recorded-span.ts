@@ -99,30 +99,36 @@ export function putAttribute(
   return 16 + 2 * key.length + estimateValueBytes(normalized);
 }
 
+/** Counts filled in by {@link copyAttributes}: reuse one to avoid allocating. */
+export interface CopyCounts {
+  dropped: number;
+  bytes: number;
+}
+
 /**
- * Copies a caller's attribute record into a new flat list, dropping what is not valid.
- * Returns the list, how many were dropped and the byte estimate. Never throws.
+ * Copies a caller's attribute record into a new flat list, dropping what is not valid (counted in
+ * `counts`). Keys of an object are unique, so there is no duplicate scan. Never throws.
  */
-export function attributeListFrom(
-  record: unknown,
-  limits: SpanLimits,
-  countLimit: number,
-): { list: (string | AttributeValue)[]; dropped: number; bytes: number } {
+export function copyAttributes(record: unknown, limits: SpanLimits, countLimit: number, counts: CopyCounts): (string | AttributeValue)[] {
   const list: (string | AttributeValue)[] = [];
-  let dropped = 0;
-  let bytes = 0;
-  if (typeof record !== 'object' || record === null) return { list, dropped, bytes };
+  counts.dropped = 0;
+  counts.bytes = 0;
+  if (typeof record !== 'object' || record === null) return list;
   try {
-    const keys = Object.keys(record);
-    for (const key of keys) {
-      const added = putAttribute(list, key, (record as Record<string, unknown>)[key], limits, countLimit);
-      if (added < 0) dropped++;
-      else bytes += added;
+    for (const key in record) {
+      if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+      const value = normalizeAttributeValue((record as Record<string, unknown>)[key], limits.attributeValueLengthLimit);
+      if (value === undefined || key === '' || list.length >= countLimit * 2) {
+        counts.dropped++;
+        continue;
+      }
+      list.push(key, value);
+      counts.bytes += 16 + 2 * key.length + estimateValueBytes(value);
     }
   } catch {
-    dropped++;
+    counts.dropped++;
   }
-  return { list, dropped, bytes };
+  return list;
 }
 
 /** The object form of an attribute list, with a null prototype (so `__proto__` is just a key). */
@@ -134,6 +140,7 @@ export function attributesToRecord(list: AttributeList): Attributes {
 
 /** The mutable span behind {@link RecordedSpan}; only recorders write to it. */
 export class MutableSpan implements RecordedSpan {
+  /** -1 while live, -2 once evicted from the live table, else the end reading. */
   endTime = -1;
   attributes: (string | AttributeValue)[];
   droppedAttributesCount: number;

@@ -1,11 +1,12 @@
 import { fromUnixNanos, now } from './clock.js';
 import { createIdGenerator, type IdGenerator } from './id-generator.js';
 import { LiveSpanTable } from './live-span-table.js';
-import { attributeListFrom, MutableSpan, normalizeName, putAttribute, type RecordedLink } from './recorded-span.js';
-import { resolveIds } from './resolve-ids.js';
+import { copyAttributes, MutableSpan, normalizeName, putAttribute, type CopyCounts, type RecordedEvent, type RecordedLink } from './recorded-span.js';
+import { EVICTED, LIVE, resolvedIds, resolveIds } from './resolve-ids.js';
 import { SpanHandle } from './span-handle.js';
 import { isSpanKind, SpanKind } from './span-kind.js';
 import { resolveSpanLimits, type SpanLimits } from './span-limits.js';
+import { SpanRef } from './span-ref.js';
 import { normalizeStatus } from './span-status.js';
 import type { TracerCounters } from './tracer-counters.js';
 import type { SpanEvent, SpanLink, SpanStart } from './tracer-plugin.js';
@@ -27,6 +28,8 @@ export interface RecorderOptions {
 
 export const DEFAULT_MAX_LIVE_SPANS = 16_384;
 
+const NO_ATTRIBUTES: readonly never[] = Object.freeze([]);
+
 /**
  * The recording half of a tracer: turns the five recording calls into {@link MutableSpan}s and
  * hands each one to `onEnd` when it ends. It enforces the contract every plugin shares (never
@@ -34,9 +37,9 @@ export const DEFAULT_MAX_LIVE_SPANS = 16_384;
  * only in what they do with finished spans.
  *
  * Cost: `startSpan` reads the clock once, draws one span id (and a trace id for a root) and
- * allocates the span, its attribute list and the handle. Nothing else allocates unless it adds
- * data. No method does I/O or throws: a hostile argument (throwing getter, proxy) is caught and
- * counted in `invalidCalls`.
+ * allocates the span, its attribute list and the handle (a {@link SpanRef}, which lets the other
+ * calls find the span without a lookup). Nothing else allocates unless it adds data. No method does
+ * I/O or throws: a hostile argument (throwing getter, proxy) is caught and counted in `invalidCalls`.
  */
 export class SpanRecorder {
   readonly #live: LiveSpanTable<MutableSpan>;
@@ -44,6 +47,8 @@ export class SpanRecorder {
   readonly #ids: IdGenerator;
   readonly #counters: TracerCounters;
   readonly #onEnd: (span: MutableSpan) => void;
+  readonly #resolved = resolvedIds<MutableSpan>();
+  readonly #counts: CopyCounts = { dropped: 0, bytes: 0 };
   #closed = false;
 
   constructor(options: RecorderOptions, counters: TracerCounters, onEnd: (span: MutableSpan) => void) {
@@ -69,7 +74,9 @@ export class SpanRecorder {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#counters.drop('live-evicted', this.#live.clear().length);
+    const live = this.#live.clear();
+    for (const span of live) span.endTime = EVICTED;
+    this.#counters.drop('live-evicted', live.length);
   }
 
   startSpan(start: SpanStart): SpanHandle {
@@ -90,29 +97,30 @@ export class SpanRecorder {
       this.#counters.invalidCalls++;
       return SpanHandle.INVALID;
     }
-    const resolved = resolveIds(start, this.#live, this.#ids, this.#counters);
-    if (resolved === undefined) return SpanHandle.INVALID;
-    const { traceId, spanId, parentSpanId, parentIsRemote } = resolved;
+    const resolved = this.#resolved;
+    if (!resolveIds(start, this.#live, this.#ids, this.#counters, this, resolved)) return SpanHandle.INVALID;
+    const { traceId, spanId } = resolved;
     const kind = isSpanKind(start.kind) ? start.kind : SpanKind.INTERNAL;
     const startTime = start.startTimeUnixNanos === undefined ? now() : (fromUnixNanos(start.startTimeUnixNanos) ?? now());
     const traceState = typeof start.traceState === 'string' ? start.traceState : '';
 
     const limits = this.#limits;
-    let attributes: MutableSpan['attributes'] = [];
+    let attributes: MutableSpan['attributes'];
     let droppedAttributes = 0;
     let attributeBytes = 0;
-    if (start.attributes !== undefined) {
-      const initial = attributeListFrom(start.attributes, limits, limits.attributeCountLimit);
-      attributes = initial.list;
-      droppedAttributes = initial.dropped;
-      attributeBytes = initial.bytes;
-      this.#counters.attributesDropped += initial.dropped;
+    if (start.attributes === undefined) attributes = [];
+    else {
+      const counts = this.#counts;
+      attributes = copyAttributes(start.attributes, limits, limits.attributeCountLimit, counts);
+      droppedAttributes = counts.dropped;
+      attributeBytes = counts.bytes;
+      this.#counters.attributesDropped += droppedAttributes;
     }
     const span = new MutableSpan(
       traceId,
       spanId,
-      parentSpanId,
-      parentIsRemote,
+      resolved.parentSpanId,
+      resolved.parentIsRemote,
       traceState,
       normalizeName(start.name),
       kind,
@@ -121,12 +129,16 @@ export class SpanRecorder {
       droppedAttributes,
       attributeBytes,
     );
+    resolved.localParent = undefined;
     if (start.links !== undefined) this.#addLinks(span, start.links);
 
     const evicted = this.#live.add(span);
-    if (evicted !== undefined) this.#counters.drop('live-evicted');
+    if (evicted !== undefined) {
+      evicted.endTime = EVICTED;
+      this.#counters.drop('live-evicted');
+    }
     this.#counters.spansStarted++;
-    return { traceId, spanId };
+    return new SpanRef(traceId, spanId, this, span);
   }
 
   #addLinks(span: MutableSpan, links: readonly SpanLink[]): void {
@@ -135,26 +147,23 @@ export class SpanRecorder {
       return;
     }
     const limits = this.#limits;
+    const counts = this.#counts;
     const kept: RecordedLink[] = [];
     for (const link of links) {
       const context: unknown = typeof link === 'object' && link !== null ? link.context : undefined;
-      if (!SpanHandle.isValid(context)) {
+      if (!SpanHandle.isValid(context) || kept.length >= limits.linkCountLimit) {
         span.droppedLinksCount++;
         continue;
       }
-      if (kept.length >= limits.linkCountLimit) {
-        span.droppedLinksCount++;
-        continue;
-      }
-      const attrs = attributeListFrom(link.attributes, limits, limits.attributePerLinkCountLimit);
+      const attributes = copyAttributes(link.attributes, limits, limits.attributePerLinkCountLimit, counts);
       kept.push({
         traceId: context.traceId,
         spanId: context.spanId,
         traceState: typeof link.traceState === 'string' ? link.traceState : '',
-        attributes: attrs.list,
-        droppedAttributesCount: attrs.dropped,
+        attributes,
+        droppedAttributesCount: counts.dropped,
       });
-      span.byteSize += 96 + attrs.bytes;
+      span.byteSize += 96 + counts.bytes;
     }
     this.#counters.attributesDropped += span.droppedLinksCount;
     span.links = kept;
@@ -220,19 +229,19 @@ export class SpanRecorder {
       }
       const name = normalizeName(event.name);
       const time = event.timeUnixNanos === undefined ? now() : (fromUnixNanos(event.timeUnixNanos) ?? now());
-      const attrs =
-        event.attributes === undefined
-          ? undefined
-          : attributeListFrom(event.attributes, limits, limits.attributePerEventCountLimit);
-      if (span.events.length === 0) span.events = [];
-      span.events.push({
-        name,
-        time,
-        attributes: attrs === undefined ? [] : attrs.list,
-        droppedAttributesCount: attrs === undefined ? 0 : attrs.dropped,
-      });
-      span.byteSize += 64 + 2 * name.length + (attrs === undefined ? 0 : attrs.bytes);
-      if (attrs !== undefined) this.#counters.attributesDropped += attrs.dropped;
+      const counts = this.#counts;
+      let attributes: RecordedEvent['attributes'] = NO_ATTRIBUTES;
+      counts.dropped = 0;
+      counts.bytes = 0;
+      if (event.attributes !== undefined) {
+        attributes = copyAttributes(event.attributes, limits, limits.attributePerEventCountLimit, counts);
+        this.#counters.attributesDropped += counts.dropped;
+      }
+      const recorded: RecordedEvent = { name, time, attributes, droppedAttributesCount: counts.dropped };
+      // A one-element array literal: most spans have one event or none, so no spare capacity.
+      if (span.events.length === 0) span.events = [recorded];
+      else span.events.push(recorded);
+      span.byteSize += 64 + 2 * name.length + counts.bytes;
     } catch {
       this.#counters.invalidCalls++;
     }
@@ -244,9 +253,10 @@ export class SpanRecorder {
       return;
     }
     try {
-      if (typeof handle !== 'object' || handle === null) return;
-      const span = this.#live.take(handle.traceId, handle.spanId);
+      const span = this.#find(handle);
       if (span === undefined) return;
+      this.#live.delete(span);
+      SpanRef.detach(handle);
       const endTime = endTimeUnixNanos === undefined ? now() : (fromUnixNanos(endTimeUnixNanos) ?? now());
       // A caller-supplied end before the start would give a negative duration: clamp it.
       span.endTime = endTime < span.startTime ? span.startTime : endTime;
@@ -257,7 +267,11 @@ export class SpanRecorder {
     }
   }
 
+  /** The live span `handle` addresses: through its ref when it is ours, else by its ids. */
   #find(handle: SpanHandle): MutableSpan | undefined {
+    if (handle === SpanHandle.INVALID) return undefined; // the unsampled path: one comparison
+    const target = SpanRef.target<MutableSpan>(handle, this);
+    if (target !== undefined) return target.endTime === LIVE ? target : undefined;
     if (typeof handle !== 'object' || handle === null) return undefined;
     return this.#live.get(handle.traceId, handle.spanId);
   }

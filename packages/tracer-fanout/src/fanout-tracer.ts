@@ -5,8 +5,12 @@ import {
   LiveSpanTable,
   optionsObject,
   positiveInteger,
+  EVICTED,
+  LIVE,
+  resolvedIds,
   resolveIds,
   SpanHandle,
+  SpanRef,
   TracerCounters,
   DEFAULT_MAX_LIVE_SPANS,
   type IdGenerator,
@@ -58,13 +62,17 @@ const enum Op {
 const OP_NAMES = ['setAttribute', 'setStatus', 'addEvent', 'endSpan'] as const;
 const ZERO_SPAN_ID = SpanHandle.INVALID.spanId;
 
-/** A span as the fan-out tracks it: which children recorded it, and their handles where they differ. */
+/**
+ * A span as the fan-out tracks it: which children recorded it, and each child's own handle, so
+ * every child is addressed with the handle it issued (its fast path).
+ */
 class FanoutSpan {
+  endTime = LIVE;
   constructor(
     readonly traceId: string,
     readonly spanId: string,
     readonly mask: number,
-    readonly handles: (SpanHandle | undefined)[] | undefined,
+    readonly handles: SpanHandle[],
   ) {}
 }
 
@@ -103,6 +111,7 @@ class FanoutTracerImpl implements FanoutTracer {
   readonly #live: LiveSpanTable<FanoutSpan>;
   readonly #ids: IdGenerator;
   readonly #counters = new TracerCounters();
+  readonly #resolved = resolvedIds<FanoutSpan>();
   readonly #flushTimeoutMillis: number;
   readonly #shutdownTimeoutMillis: number;
   #shutdown: Promise<void> | undefined;
@@ -151,16 +160,18 @@ class FanoutTracerImpl implements FanoutTracer {
       this.#counters.invalidCalls++;
       return SpanHandle.INVALID;
     }
-    const resolved = resolveIds(start, this.#live, this.#ids, this.#counters);
-    if (resolved === undefined) return SpanHandle.INVALID;
+    const resolved = this.#resolved;
+    if (!resolveIds(start, this.#live, this.#ids, this.#counters, this, resolved)) return SpanHandle.INVALID;
     const { traceId, spanId, parentSpanId, localParent } = resolved;
+    resolved.localParent = undefined;
     // Only children that recorded a local parent record its child: an unsampled trace stays so.
     const mask = localParent === undefined ? this.#all : localParent.mask;
-    const childParent = parentSpanId === '' ? undefined : { traceId, spanId: parentSpanId };
-    const childStart: SpanStart = {
+    const childParents = localParent?.handles;
+    const remoteParent = parentSpanId === '' || localParent !== undefined ? undefined : { traceId, spanId: parentSpanId };
+    const childStart = {
       name: start.name,
       kind: start.kind,
-      parent: childParent,
+      parent: remoteParent as SpanHandle | undefined,
       attributes: start.attributes,
       startTimeUnixNanos: start.startTimeUnixNanos,
       links: start.links,
@@ -170,10 +181,11 @@ class FanoutTracerImpl implements FanoutTracer {
     };
 
     let sampled = 0;
-    let handles: (SpanHandle | undefined)[] | undefined;
+    const handles: SpanHandle[] = new Array(this.#children.length);
     for (let i = 0, bits = mask; bits !== 0; i++, bits >>>= 1) {
       if ((bits & 1) === 0) continue;
       let handle: SpanHandle;
+      if (childParents !== undefined) childStart.parent = childParents[i];
       try {
         handle = this.#children[i]!.startSpan(childStart);
       } catch (error) {
@@ -184,21 +196,23 @@ class FanoutTracerImpl implements FanoutTracer {
         this.#fault(i, 'startSpan (returned no handle)');
         continue;
       }
-      if (handle.spanId === spanId && handle.traceId === traceId) {
+      if ((handle.spanId === spanId && handle.traceId === traceId) || SpanHandle.isValid(handle)) {
+        // (A child that chose its own ids is still addressed with its own handle; ids differ there.)
         sampled |= 1 << i;
-      } else if (SpanHandle.isValid(handle)) {
-        // A child that chose its own ids: address it with its handle. Ids then differ there.
-        sampled |= 1 << i;
-        handles ??= [];
         handles[i] = handle;
       } else if ((handle as SpanHandle).spanId !== ZERO_SPAN_ID) {
         this.#fault(i, 'startSpan (returned a malformed handle)');
       }
     }
     if (sampled === 0) return SpanHandle.INVALID;
-    if (this.#live.add(new FanoutSpan(traceId, spanId, sampled, handles)) !== undefined) this.#counters.drop('live-evicted');
+    const span = new FanoutSpan(traceId, spanId, sampled, handles);
+    const evicted = this.#live.add(span);
+    if (evicted !== undefined) {
+      evicted.endTime = EVICTED;
+      this.#counters.drop('live-evicted');
+    }
     this.#counters.spansStarted++;
-    return { traceId, spanId };
+    return new SpanRef(traceId, spanId, this, span);
   }
 
   /**
@@ -211,14 +225,18 @@ class FanoutTracerImpl implements FanoutTracer {
       return;
     }
     try {
-      if (typeof handle !== 'object' || handle === null) return;
-      const ending = op === Op.End;
-      const span = ending ? this.#live.take(handle.traceId, handle.spanId) : this.#live.get(handle.traceId, handle.spanId);
+      const span = this.#find(handle);
       if (span === undefined) return;
+      const ending = op === Op.End;
+      if (ending) {
+        this.#live.delete(span);
+        SpanRef.detach(handle);
+        span.endTime = 0;
+      }
       for (let i = 0, bits = span.mask; bits !== 0; i++, bits >>>= 1) {
         if ((bits & 1) === 0) continue;
         const child = this.#children[i]!;
-        const target = span.handles?.[i] ?? handle;
+        const target = span.handles[i]!;
         try {
           switch (op) {
             case Op.SetAttribute:
@@ -245,6 +263,14 @@ class FanoutTracerImpl implements FanoutTracer {
     } catch {
       this.#counters.invalidCalls++;
     }
+  }
+
+  #find(handle: SpanHandle): FanoutSpan | undefined {
+    if (handle === SpanHandle.INVALID) return undefined;
+    const target = SpanRef.target<FanoutSpan>(handle, this);
+    if (target !== undefined) return target.endTime === LIVE ? target : undefined;
+    if (typeof handle !== 'object' || handle === null) return undefined;
+    return this.#live.get(handle.traceId, handle.spanId);
   }
 
   setAttribute(span: SpanHandle, key: string, value: unknown): void {
@@ -276,7 +302,9 @@ class FanoutTracerImpl implements FanoutTracer {
   async #final(options: ShutdownOptions | undefined): Promise<void> {
     const wanted: unknown = typeof options === 'object' && options !== null ? options.timeoutMillis : undefined;
     const timeoutMillis = typeof wanted === 'number' && Number.isFinite(wanted) && wanted >= 0 ? wanted : this.#shutdownTimeoutMillis;
-    this.#counters.drop('live-evicted', this.#live.clear().length);
+    const live = this.#live.clear();
+    for (const span of live) span.endTime = EVICTED;
+    this.#counters.drop('live-evicted', live.length);
     const failures = await settleChildren(
       this.#keys,
       (i) => {
