@@ -7,13 +7,15 @@ export interface SpanBufferOptions {
   /** Most finished spans held. @defaultValue 262144 */
   readonly maxBufferedSpans?: number;
   /**
-   * Most bytes held, by each span's `byteSize` estimate. @defaultValue 134217728 (128 MiB)
+   * Most bytes held, by each span's `byteSize` estimate (which errs high: it counts shared strings
+   * too). Sized so that a burst of 200,000 typical spans in one synchronous loop, before any export
+   * can run, still fits. @defaultValue 268435456 (256 MiB)
    */
   readonly maxBufferedBytes?: number;
 }
 
 export const DEFAULT_MAX_BUFFERED_SPANS = 262_144;
-export const DEFAULT_MAX_BUFFERED_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 
 /**
  * Finished spans waiting for export, first in first out, bounded by count and by approximate
@@ -70,6 +72,8 @@ export class SpanBuffer<T extends RecordedSpan = RecordedSpan> {
   take(max: number): T[] {
     const end = Math.min(this.#items.length, this.#head + max);
     const batch = this.#items.slice(this.#head, end);
+    // Free the slots: the buffer must not keep delivered spans alive until it compacts.
+    for (let i = this.#head; i < end; i++) this.#items[i] = undefined as unknown as T;
     this.#head = end;
     let bytes = 0;
     for (const span of batch) bytes += span.byteSize;
@@ -102,11 +106,11 @@ export class SpanBuffer<T extends RecordedSpan = RecordedSpan> {
    * rest is counted as dropped for `reason`.
    */
   restore(spans: readonly T[], reason: DropReason): void {
-    const batch = spans;
+    if (spans.length === 0) return;
     let room = this.#maxSpans - this.size;
     let roomBytes = this.#maxBytes - this.bytes;
     const kept: T[] = [];
-    for (const span of batch) {
+    for (const span of spans) {
       if (room > 0 && span.byteSize <= roomBytes) {
         kept.push(span);
         room--;
@@ -114,9 +118,15 @@ export class SpanBuffer<T extends RecordedSpan = RecordedSpan> {
         this.#bytes += span.byteSize;
       }
     }
-    this.#counters.drop(reason, batch.length - kept.length);
-    this.#items = kept.concat(this.#items.slice(this.#head));
-    this.#head = 0;
+    this.#counters.drop(reason, spans.length - kept.length);
+    if (this.#head >= kept.length) {
+      // The slots before the head are free (taken spans came from there): O(kept), no copy of the rest.
+      this.#head -= kept.length;
+      for (let i = 0; i < kept.length; i++) this.#items[this.#head + i] = kept[i]!;
+    } else {
+      this.#items = kept.concat(this.#items.slice(this.#head));
+      this.#head = 0;
+    }
   }
 
   /** Drops every waiting span for `reason` (at the end of a shutdown that ran out of time). */

@@ -111,7 +111,8 @@ export class SpanRecorder {
     if (start.attributes === undefined) attributes = [];
     else {
       const counts = this.#counts;
-      attributes = copyAttributes(start.attributes, limits, limits.attributeCountLimit, counts);
+      // Two spare slots: most spans get an attribute or two more after they start.
+      attributes = copyAttributes(start.attributes, limits, limits.attributeCountLimit, counts, 2);
       droppedAttributes = counts.dropped;
       attributeBytes = counts.bytes;
       this.#counters.attributesDropped += droppedAttributes;

@@ -1,12 +1,13 @@
 import { ExportFailedError, type ExportResult, type RecordedSpan, type SpanExporter } from '@x/tracer-core';
 import type { HttpTransport } from './http-transport.js';
+import type { RequestEncoder } from './otlp-protobuf.js';
 import type { PartialSuccess } from './partial-success.js';
 import type { ResolvedRetry } from './retry-policy.js';
 import { sendWithRetry } from './retrying-send.js';
 
 /** What the exporter is wired with; see `createOtlpTracer`. */
 export interface OtlpExporterConfig {
-  readonly encode: (spans: readonly RecordedSpan[]) => Uint8Array;
+  readonly encoder: RequestEncoder;
   readonly readPartialSuccess: (body: Uint8Array) => PartialSuccess;
   readonly transport: HttpTransport;
   readonly timeoutMillis: number;
@@ -23,16 +24,33 @@ interface Request {
   readonly body: Uint8Array;
 }
 
+/** Spans encoded per slice; the event loop runs between slices, so a big batch never blocks it long. */
+export const ENCODE_SLICE = 64;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function encodeSliced(encoder: RequestEncoder, spans: readonly RecordedSpan[]): Promise<Uint8Array> {
+  const request = encoder.begin();
+  for (let from = 0; from < spans.length; from += ENCODE_SLICE) {
+    if (from > 0) await nextTurn();
+    encoder.append(request, spans, from, Math.min(spans.length, from + ENCODE_SLICE));
+  }
+  return encoder.end(request);
+}
+
 /** Splits `spans` into requests of at most `maxBytes` (halving); a lone span over it comes back in `tooLarge`. */
-function pack(spans: readonly RecordedSpan[], encode: OtlpExporterConfig['encode'], maxBytes: number, tooLarge: RecordedSpan[]): Request[] {
-  const body = encode(spans);
+async function pack(spans: readonly RecordedSpan[], encoder: RequestEncoder, maxBytes: number, tooLarge: RecordedSpan[]): Promise<Request[]> {
+  const body = await encodeSliced(encoder, spans);
   if (body.length <= maxBytes) return [{ spans, body }];
   if (spans.length === 1) {
     tooLarge.push(spans[0]!);
     return [];
   }
   const middle = spans.length >> 1;
-  return [...pack(spans.slice(0, middle), encode, maxBytes, tooLarge), ...pack(spans.slice(middle), encode, maxBytes, tooLarge)];
+  return [
+    ...(await pack(spans.slice(0, middle), encoder, maxBytes, tooLarge)),
+    ...(await pack(spans.slice(middle), encoder, maxBytes, tooLarge)),
+  ];
 }
 
 function replyText(body: Buffer, redact: (text: string) => string): string {
@@ -41,7 +59,8 @@ function replyText(body: Buffer, redact: (text: string) => string): string {
 }
 
 /**
- * The OTLP/HTTP `SpanExporter`: encode, split to `maxRequestBytes`, send each request with
+ * The OTLP/HTTP `SpanExporter`: encode (in slices of 64 spans, yielding to the event loop between
+ * them), split to `maxRequestBytes`, send each request with
  * retries, all within `timeoutMillis`. Outcomes, per request: delivered (a partial success's
  * rejected spans counted as `export-rejected`); refused by a final HTTP status (dropped as
  * `http-<status>`); given up on after the retries or the deadline (back to the buffer for the next
@@ -53,7 +72,7 @@ export function createOtlpExporter(config: OtlpExporterConfig): SpanExporter {
     async export(batch, { signal }): Promise<ExportResult> {
       const deadline = performance.now() + config.timeoutMillis;
       const tooLarge: RecordedSpan[] = [];
-      const requests = pack(batch, config.encode, config.maxRequestBytes, tooLarge);
+      const requests = await pack(batch, config.encoder, config.maxRequestBytes, tooLarge);
       const dropped: Record<string, number> = {};
       const deferred: RecordedSpan[] = [];
       const problems: string[] = [];

@@ -1,4 +1,5 @@
 import { toUnixNanos, type AttributeList, type AttributeValue, type RecordedSpan } from '@x/tracer-core';
+import type { RequestEncoder } from './otlp-protobuf.js';
 import type { RequestHeader } from './request-header.js';
 
 // OTLP/JSON (the protobuf JSON mapping with OTLP's exceptions): lowerCamelCase keys, trace and
@@ -58,13 +59,21 @@ function span(s: RecordedSpan): string {
   return `${out}],"droppedLinksCount":${s.droppedLinksCount},"status":{"code":${s.status.code}${status}}}`;
 }
 
-/** An `ExportTraceServiceRequest` as OTLP/JSON bytes (UTF-8). Pure. */
-export function createJsonEncoder(header: RequestHeader): (spans: readonly RecordedSpan[]) => Uint8Array {
+/** An `ExportTraceServiceRequest` as OTLP/JSON bytes (UTF-8), in steps like the protobuf encoder. Pure. */
+export function createJsonEncoder(header: RequestHeader): RequestEncoder {
   const scope = `{"name":${str(header.scopeName)}${header.scopeVersion === '' ? '' : `,"version":${str(header.scopeVersion)}`}}`;
   const prefix = `{"resourceSpans":[{"resource":{"attributes":${keyValues(header.resource)},"droppedAttributesCount":0},"scopeSpans":[{"scope":${scope},"spans":[`;
-  return (spans) => {
-    let body = prefix;
-    for (let i = 0; i < spans.length; i++) body += (i === 0 ? '' : ',') + span(spans[i]!);
-    return Buffer.from(`${body}]}]}]}`, 'utf8');
+  return {
+    begin: () => ({ parts: [prefix], count: 0 }),
+    append(request, spans, from, to) {
+      const state = request as { parts: string[]; count: number };
+      let text = '';
+      for (let i = from; i < to; i++) text += (state.count++ === 0 ? '' : ',') + span(spans[i]!);
+      state.parts.push(text);
+    },
+    end(request) {
+      const state = request as { parts: string[] };
+      return Buffer.from(`${state.parts.join('')}]}]}]}`, 'utf8');
+    },
   };
 }

@@ -112,11 +112,27 @@ function span(w: ProtoWriter, s: RecordedSpan): void {
 }
 
 /**
+ * Encodes requests in steps, so a big batch can be written in slices with the event loop free in
+ * between: `begin` starts a request in a new writer, `append` adds spans, `end` returns the bytes.
+ */
+export interface RequestEncoder {
+  begin(): unknown;
+  append(request: unknown, spans: readonly RecordedSpan[], from: number, to: number): void;
+  end(request: unknown): Uint8Array;
+}
+
+interface ProtobufRequest {
+  readonly w: ProtoWriter;
+  readonly resourceSpans: number;
+  readonly scopeSpans: number;
+}
+
+/**
  * An `ExportTraceServiceRequest` encoder, straight from recorded spans to protobuf bytes (no
  * intermediate objects). The resource and scope, the same on every request, are encoded once.
- * Pure: spans in, bytes out; the returned bytes are the caller's.
+ * Pure: spans in, bytes out; each request has its own writer and its bytes are the caller's.
  */
-export function createProtobufEncoder(header: RequestHeader): (spans: readonly RecordedSpan[]) => Uint8Array {
+export function createProtobufEncoder(header: RequestHeader): RequestEncoder {
   const prefix = new ProtoWriter();
   const resource = prefix.fork(1);
   keyValues(prefix, 1, header.resource);
@@ -129,21 +145,35 @@ export function createProtobufEncoder(header: RequestHeader): (spans: readonly R
   prefix.ldelim(scope);
   const scopeBytes = prefix.finish();
 
-  const w = new ProtoWriter();
-  return (spans) => {
-    w.reset();
-    const resourceSpans = w.fork(1);
-    w.raw(resourceBytes);
-    const scopeSpans = w.fork(2);
-    w.raw(scopeBytes);
-    for (const s of spans) {
-      const at = w.fork(2);
-      span(w, s);
-      w.ldelim(at);
-    }
-    w.ldelim(scopeSpans);
-    w.ldelim(resourceSpans);
-    return w.finish();
+  return {
+    begin(): ProtobufRequest {
+      const w = new ProtoWriter();
+      const resourceSpans = w.fork(1);
+      w.raw(resourceBytes);
+      const scopeSpans = w.fork(2);
+      w.raw(scopeBytes);
+      return { w, resourceSpans, scopeSpans };
+    },
+    append(request, spans, from, to) {
+      const { w } = request as ProtobufRequest;
+      for (let i = from; i < to; i++) {
+        const at = w.fork(2);
+        span(w, spans[i]!);
+        w.ldelim(at);
+      }
+    },
+    end(request) {
+      const { w, resourceSpans, scopeSpans } = request as ProtobufRequest;
+      w.ldelim(scopeSpans);
+      w.ldelim(resourceSpans);
+      return w.buf.subarray(0, w.pos);
+    },
   };
 }
 
+/** Encodes `spans` as one request at once (for callers that do not slice). */
+export function encodeAll(encoder: RequestEncoder, spans: readonly RecordedSpan[]): Uint8Array {
+  const request = encoder.begin();
+  encoder.append(request, spans, 0, spans.length);
+  return encoder.end(request);
+}

@@ -28,7 +28,7 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
   };
   const json = otlp.protocol === 'http/json';
   const exporter = createOtlpExporter({
-    encode: json ? createJsonEncoder(header) : createProtobufEncoder(header),
+    encoder: json ? createJsonEncoder(header) : createProtobufEncoder(header),
     readPartialSuccess: json ? partialSuccessFromJson : partialSuccessFromProtobuf,
     transport: new HttpTransport({
       url: otlp.url,

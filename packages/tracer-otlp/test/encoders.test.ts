@@ -9,7 +9,7 @@ import {
   type RecordedSpan,
 } from '@x/tracer-core';
 import { createJsonEncoder } from '../src/otlp-json.js';
-import { createProtobufEncoder } from '../src/otlp-protobuf.js';
+import { createProtobufEncoder, encodeAll } from '../src/otlp-protobuf.js';
 import { decodeRequest } from './support/otlp-schema.js';
 import { toReadableSpans } from './support/readable-span.js';
 
@@ -69,7 +69,7 @@ function recordSpans(options: { bigint: boolean }): RecordedSpan[] {
 describe('OTLP encoders', () => {
   it('protobuf: decodes (independent decoder) to the same request as @opentelemetry/otlp-transformer', () => {
     const spans = recordSpans({ bigint: false });
-    const ours = createProtobufEncoder(HEADER)(spans);
+    const ours = encodeAll(createProtobufEncoder(HEADER), spans);
     const theirs = ProtobufTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, { name: HEADER.scopeName, version: HEADER.scopeVersion }))!;
     expect(decodeRequest(ours)).toEqual(decodeRequest(theirs));
     expect(ours.length).toBeLessThanOrEqual(theirs.length);
@@ -77,7 +77,7 @@ describe('OTLP encoders', () => {
 
   it('json: parses to the same request as @opentelemetry/otlp-transformer, but for intValue as a string', () => {
     const spans = recordSpans({ bigint: false });
-    const ours = JSON.parse(Buffer.from(createJsonEncoder(HEADER)(spans)).toString('utf8'));
+    const ours = JSON.parse(Buffer.from(encodeAll(createJsonEncoder(HEADER), spans)).toString('utf8'));
     const theirs = JSON.parse(
       Buffer.from(
         JsonTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, { name: HEADER.scopeName, version: HEADER.scopeVersion }))!,
@@ -93,7 +93,7 @@ describe('OTLP encoders', () => {
 
   it('protobuf: every field round-trips, int64 exact (bigint included) and times to the nanosecond', () => {
     const spans = recordSpans({ bigint: true });
-    const request = decodeRequest(createProtobufEncoder(HEADER)(spans));
+    const request = decodeRequest(encodeAll(createProtobufEncoder(HEADER), spans));
     const [resourceSpans] = request.resourceSpans;
     expect(resourceSpans.resource.attributes).toEqual([
       { key: 'service.name', value: { stringValue: 'checkout' } },
@@ -149,7 +149,7 @@ describe('OTLP encoders', () => {
 
   it('json: 64-bit values as decimal strings, ids as hex, enums as integers', () => {
     const spans = recordSpans({ bigint: true });
-    const request = JSON.parse(Buffer.from(createJsonEncoder(HEADER)(spans)).toString('utf8'));
+    const request = JSON.parse(Buffer.from(encodeAll(createJsonEncoder(HEADER), spans)).toString('utf8'));
     const child = request.resourceSpans[0].scopeSpans[0].spans.find((s: any) => s.name === 'db.query');
     expect(child.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(child.kind).toBe(3);
@@ -164,7 +164,7 @@ describe('OTLP encoders', () => {
       const s = recorder.startSpan({ name: `span ${i}`, attributes: { payload: 'y'.repeat(i % 700) } });
       recorder.endSpan(s);
     }
-    const request = decodeRequest(createProtobufEncoder(HEADER)(spans));
+    const request = decodeRequest(encodeAll(createProtobufEncoder(HEADER), spans));
     const decoded = request.resourceSpans[0].scopeSpans[0].spans;
     expect(decoded.map((s: any) => s.name)).toEqual(spans.map((s) => s.name));
     expect(decoded.map((s: any) => s.attributes[0].value.stringValue.length)).toEqual(spans.map((_, i) => i % 700));
