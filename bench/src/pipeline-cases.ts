@@ -194,6 +194,7 @@ export const exportLoopDelay: BenchCase = {
     /** Records `count` spans (buffered, none exported yet), then measures the loop while they are exported. */
     const measure = async (count: number, record: () => void, flush: () => Promise<void>) => {
       await receiver.reset();
+      gc(); // start both sides from a collected heap, not with the previous case's garbage
       for (let i = 0; i < count; i++) record();
       const histogram = monitorEventLoopDelay({ resolution: 1 });
       histogram.enable();

@@ -8,7 +8,8 @@ export {
   type AttributeValue,
   type Attributes,
 } from './attributes.js';
-export { DEFAULT_SPAN_LIMITS, resolveSpanLimits, spanLimitsFromEnv, type SpanLimits } from './span-limits.js';
+export { DEFAULT_SPAN_LIMITS, resolveSpanLimits, spanLimitsFromEnv, strictestLimits, type SpanLimits } from './span-limits.js';
+export { ACCEPT_RECORDED, sinkOf, type RecordedSpanSink } from './span-sink.js';
 export type { TracerPlugin, SpanStart, SpanEvent, SpanLink, ShutdownOptions } from './tracer-plugin.js';
 export { ledgerProblem, type TracerStats, type DropReason, type LastError } from './tracer-stats.js';
 export {

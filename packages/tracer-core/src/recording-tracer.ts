@@ -1,4 +1,5 @@
 import type { RecordedSpan } from './recorded-span.js';
+import { ACCEPT_RECORDED, type RecordedSpanSink } from './span-sink.js';
 import type { SpanHandle } from './span-handle.js';
 import { SpanRecorder, type RecorderOptions } from './span-recorder.js';
 import type { SpanStatus } from './span-status.js';
@@ -17,9 +18,30 @@ export abstract class RecordingTracer implements TracerPlugin {
   protected readonly counters = new TracerCounters();
   readonly #recorder: SpanRecorder;
 
+  readonly [ACCEPT_RECORDED]: RecordedSpanSink[typeof ACCEPT_RECORDED];
+
   constructor(name: string, options: RecorderOptions) {
     this.name = name;
     this.#recorder = new SpanRecorder(options, this.counters, (span) => this.onSpanEnd(span));
+    const recorder = this.#recorder;
+    const counters = this.counters;
+    this[ACCEPT_RECORDED] = Object.freeze({
+      limits: recorder.limits,
+      accept: (span: RecordedSpan): boolean => {
+        if (recorder.closed) {
+          counters.ignoredAfterShutdown++;
+          return false;
+        }
+        counters.spansStarted++;
+        counters.spansEnded++;
+        try {
+          this.onSpanEnd(span);
+        } catch {
+          counters.invalidCalls++;
+        }
+        return true;
+      },
+    });
   }
 
   protected abstract onSpanEnd(span: RecordedSpan): void;

@@ -76,3 +76,12 @@ export function spanLimitsFromEnv(env: Readonly<Record<string, string | undefine
   }
   return out;
 }
+
+/** The strictest of several limits, field by field (a recorder that feeds several tracers). */
+export function strictestLimits(all: readonly SpanLimits[]): SpanLimits {
+  const out: Record<string, number> = { ...DEFAULT_SPAN_LIMITS };
+  for (const key of Object.keys(DEFAULT_SPAN_LIMITS) as (keyof SpanLimits)[]) {
+    out[key] = Math.min(...all.map((limits) => limits[key]));
+  }
+  return Object.freeze(out as unknown as SpanLimits);
+}

@@ -63,6 +63,23 @@ export class SpanRecorder {
     return this.#live.size;
   }
 
+  /** The limits this recorder applies. */
+  get limits(): SpanLimits {
+    return this.#limits;
+  }
+
+  /**
+   * Forgets a live span without ending it (its owner evicted it elsewhere and counted the drop).
+   * Never throws.
+   */
+  discard(handle: SpanHandle): void {
+    const span = this.#find(handle);
+    if (span === undefined) return;
+    this.#live.delete(span);
+    span.endTime = EVICTED;
+    SpanRef.detach(handle);
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

@@ -11,6 +11,9 @@ import {
   resolveIds,
   SpanHandle,
   SpanRef,
+  SpanRecorder,
+  sinkOf,
+  strictestLimits,
   TracerCounters,
   DEFAULT_MAX_LIVE_SPANS,
   type IdGenerator,
@@ -71,9 +74,16 @@ class FanoutSpan {
   constructor(
     readonly traceId: string,
     readonly spanId: string,
+    /** Children called for this span (those that are not sinks and did not return INVALID). */
     readonly mask: number,
     readonly handles: SpanHandle[],
+    /** The span in the shared recorder that feeds the sink children, when there is one. */
+    readonly shared: SpanHandle | undefined,
   ) {}
+}
+
+function remoteParentOf(traceId: string, parentSpanId: string): SpanHandle | undefined {
+  return parentSpanId === '' ? undefined : { traceId, spanId: parentSpanId };
 }
 
 function childKeys(children: readonly TracerPlugin[]): string[] {
@@ -112,6 +122,11 @@ class FanoutTracerImpl implements FanoutTracer {
   readonly #ids: IdGenerator;
   readonly #counters = new TracerCounters();
   readonly #resolved = resolvedIds<FanoutSpan>();
+  /** Records once for every child built on the core (a sink); undefined when there is none. */
+  readonly #shared: SpanRecorder | undefined;
+  readonly #sharedCounters = new TracerCounters();
+  /** Every child is a sink: the shared recorder is the whole fan-out (no table of its own). */
+  readonly #direct: boolean;
   readonly #flushTimeoutMillis: number;
   readonly #shutdownTimeoutMillis: number;
   #shutdown: Promise<void> | undefined;
@@ -124,9 +139,25 @@ class FanoutTracerImpl implements FanoutTracer {
     this.#children = children;
     this.#keys = childKeys(children);
     this.#faults = children.map(() => 0);
-    this.#all = children.length === 0 ? 0 : (2 ** children.length - 1) | 0;
-    this.#live = new LiveSpanTable(positiveInteger('maxLiveSpans', options.maxLiveSpans, DEFAULT_MAX_LIVE_SPANS));
+    const maxLiveSpans = positiveInteger('maxLiveSpans', options.maxLiveSpans, DEFAULT_MAX_LIVE_SPANS);
+    this.#live = new LiveSpanTable(maxLiveSpans);
     this.#ids = options.idGenerator ?? createIdGenerator();
+    const sinks = children.map((child) => sinkOf(child));
+    // Children that are not sinks are called for every span; sinks get the span recorded once.
+    this.#all = sinks.reduce((mask, sink, i) => (sink === undefined ? mask | (1 << i) : mask), 0);
+    const accepting = sinks.filter((sink) => sink !== undefined);
+    this.#shared =
+      accepting.length === 0
+        ? undefined
+        : new SpanRecorder(
+            { maxLiveSpans, idGenerator: this.#ids, spanLimits: strictestLimits(accepting.map((sink) => sink.limits)) },
+            this.#sharedCounters,
+            (span) => {
+              this.#sharedCounters.spansExported++;
+              for (const sink of accepting) sink.accept(span);
+            },
+          );
+    this.#direct = this.#all === 0 && this.#shared !== undefined;
     this.#flushTimeoutMillis = durationMillis('flushTimeoutMillis', options.flushTimeoutMillis, 30_000);
     this.#shutdownTimeoutMillis = durationMillis('shutdownTimeoutMillis', options.shutdownTimeoutMillis, 5000);
   }
@@ -142,6 +173,7 @@ class FanoutTracerImpl implements FanoutTracer {
   }
 
   startSpan(start: SpanStart): SpanHandle {
+    if (this.#direct) return this.#shared!.startSpan(start);
     if (this.#shutdown !== undefined) {
       this.#counters.ignoredAfterShutdown++;
       return SpanHandle.INVALID;
@@ -155,7 +187,7 @@ class FanoutTracerImpl implements FanoutTracer {
   }
 
   #start(start: SpanStart): SpanHandle {
-    if (this.#all === 0) return SpanHandle.INVALID;
+    if (this.#all === 0 && this.#shared === undefined) return SpanHandle.INVALID;
     if (typeof start !== 'object' || start === null) {
       this.#counters.invalidCalls++;
       return SpanHandle.INVALID;
@@ -167,7 +199,8 @@ class FanoutTracerImpl implements FanoutTracer {
     // Only children that recorded a local parent record its child: an unsampled trace stays so.
     const mask = localParent === undefined ? this.#all : localParent.mask;
     const childParents = localParent?.handles;
-    const remoteParent = parentSpanId === '' || localParent !== undefined ? undefined : { traceId, spanId: parentSpanId };
+    const sharedParent = localParent === undefined ? remoteParentOf(traceId, parentSpanId) : localParent.shared;
+    const remoteParent = localParent !== undefined ? undefined : remoteParentOf(traceId, parentSpanId);
     const childStart = {
       name: start.name,
       kind: start.kind,
@@ -180,6 +213,13 @@ class FanoutTracerImpl implements FanoutTracer {
       spanId,
     };
 
+    let shared: SpanHandle | undefined;
+    if (this.#shared !== undefined && (localParent === undefined || sharedParent !== undefined)) {
+      childStart.parent = sharedParent;
+      const handle = this.#shared.startSpan(childStart);
+      if (handle !== SpanHandle.INVALID) shared = handle;
+      childStart.parent = remoteParent;
+    }
     let sampled = 0;
     const handles: SpanHandle[] = new Array(this.#children.length);
     for (let i = 0, bits = mask; bits !== 0; i++, bits >>>= 1) {
@@ -204,13 +244,10 @@ class FanoutTracerImpl implements FanoutTracer {
         this.#fault(i, 'startSpan (returned a malformed handle)');
       }
     }
-    if (sampled === 0) return SpanHandle.INVALID;
-    const span = new FanoutSpan(traceId, spanId, sampled, handles);
+    if (sampled === 0 && shared === undefined) return SpanHandle.INVALID;
+    const span = new FanoutSpan(traceId, spanId, sampled, handles, shared);
     const evicted = this.#live.add(span);
-    if (evicted !== undefined) {
-      evicted.endTime = EVICTED;
-      this.#counters.drop('live-evicted');
-    }
+    if (evicted !== undefined) this.#evict(evicted);
     this.#counters.spansStarted++;
     return new SpanRef(traceId, spanId, this, span);
   }
@@ -220,6 +257,14 @@ class FanoutTracerImpl implements FanoutTracer {
    * callback per call: no closure is allocated on the hot path.
    */
   #forward(op: Op, handle: SpanHandle, a: unknown, b: unknown): void {
+    if (this.#direct) {
+      const recorder = this.#shared!;
+      if (op === Op.SetAttribute) recorder.setAttribute(handle, a as string, b);
+      else if (op === Op.SetStatus) recorder.setStatus(handle, a);
+      else if (op === Op.AddEvent) recorder.addEvent(handle, a as SpanEvent);
+      else recorder.endSpan(handle, a as bigint | undefined);
+      return;
+    }
     if (this.#shutdown !== undefined) {
       this.#counters.ignoredAfterShutdown++;
       return;
@@ -232,6 +277,15 @@ class FanoutTracerImpl implements FanoutTracer {
         this.#live.delete(span);
         SpanRef.detach(handle);
         span.endTime = 0;
+      }
+      const shared = span.shared;
+      if (shared !== undefined) {
+        // The recorder never throws; it feeds every sink child at the end.
+        const recorder = this.#shared!;
+        if (op === Op.SetAttribute) recorder.setAttribute(shared, a as string, b);
+        else if (op === Op.SetStatus) recorder.setStatus(shared, a);
+        else if (op === Op.AddEvent) recorder.addEvent(shared, a as SpanEvent);
+        else recorder.endSpan(shared, a as bigint | undefined);
       }
       for (let i = 0, bits = span.mask; bits !== 0; i++, bits >>>= 1) {
         if ((bits & 1) === 0) continue;
@@ -263,6 +317,12 @@ class FanoutTracerImpl implements FanoutTracer {
     } catch {
       this.#counters.invalidCalls++;
     }
+  }
+
+  #evict(span: FanoutSpan): void {
+    span.endTime = EVICTED;
+    if (span.shared !== undefined) this.#shared!.discard(span.shared);
+    this.#counters.drop('live-evicted');
   }
 
   #find(handle: SpanHandle): FanoutSpan | undefined {
@@ -302,9 +362,8 @@ class FanoutTracerImpl implements FanoutTracer {
   async #final(options: ShutdownOptions | undefined): Promise<void> {
     const wanted: unknown = typeof options === 'object' && options !== null ? options.timeoutMillis : undefined;
     const timeoutMillis = typeof wanted === 'number' && Number.isFinite(wanted) && wanted >= 0 ? wanted : this.#shutdownTimeoutMillis;
-    const live = this.#live.clear();
-    for (const span of live) span.endTime = EVICTED;
-    this.#counters.drop('live-evicted', live.length);
+    for (const span of this.#live.clear()) this.#evict(span);
+    this.#shared?.close();
     const failures = await settleChildren(
       this.#keys,
       (i) => {
@@ -337,7 +396,15 @@ class FanoutTracerImpl implements FanoutTracer {
       }
       childFaults[key] = this.#faults[i]!;
     });
-    return Object.freeze({ ...this.#counters.snapshot(this.#live.size, 0), children, childFaults });
+    const own = this.#direct ? this.#sharedCounters.snapshot(this.#shared!.liveCount, 0) : this.#counters.snapshot(this.#live.size, 0);
+    if (this.#direct) return Object.freeze({ ...own, children, childFaults });
+    return Object.freeze({
+      ...own,
+      attributesDropped: own.attributesDropped + this.#sharedCounters.attributesDropped,
+      invalidCalls: own.invalidCalls + this.#sharedCounters.invalidCalls,
+      children,
+      childFaults,
+    });
   }
 }
 

@@ -196,6 +196,46 @@ describe('createFanoutTracer', () => {
     expect(lines.at(-1)).toMatchObject({ traceId: root.traceId, spanId: root.spanId });
   });
 
+  it('records once for children built on the core: each gets the span, under the strictest limits', () => {
+    const roomy = createMemoryTracer({ name: 'roomy' });
+    const strict = createMemoryTracer({ name: 'strict', spanLimits: { attributeCountLimit: 1 } });
+    const fanout = createFanoutTracer([roomy, strict]);
+    const span = fanout.startSpan({ name: 'x', attributes: { a: 1, b: 2 } });
+    fanout.endSpan(span);
+    const [fromRoomy] = roomy.drain();
+    const [fromStrict] = strict.drain();
+    expect(fromRoomy).toEqual(fromStrict);
+    expect({ ...fromStrict!.attributes }).toEqual({ a: 1 });
+    expect(fromStrict!.droppedAttributesCount).toBe(1);
+    expect(fanout.stats().attributesDropped).toBe(1);
+    for (const child of [roomy, strict]) expect(ledgerProblem(child.stats())).toBeUndefined();
+  });
+
+  it('mixes sinks and other plugins: the same ids in both, the sink shut down alone stops receiving', async () => {
+    const sink = createMemoryTracer({ name: 'sink' });
+    const other = createMemoryTracer({ name: 'other' });
+    const wrapped = variant(other, 'wrapped', {});
+    const fanout = createFanoutTracer([sink, wrapped]);
+    const root = nestedTrace(fanout);
+    expect(shape(sink)).toEqual(shape(other));
+    await sink.shutdown();
+    fanout.endSpan(fanout.startSpan({ name: 'after', parent: root }));
+    expect(sink.drain()).toEqual([]);
+    expect(sink.stats().ignoredAfterShutdown).toBe(1);
+    expect(other.drain().map((s) => s.name)).toEqual(['after']);
+  });
+
+  it('evicting a live span through the fan-out frees it in the shared recorder too', () => {
+    const memory = createMemoryTracer();
+    const fanout = createFanoutTracer([memory], { maxLiveSpans: 1 });
+    const first = fanout.startSpan({ name: 'leaked' });
+    fanout.endSpan(fanout.startSpan({ name: 'second' }));
+    fanout.endSpan(first);
+    expect(memory.drain().map((s) => s.name)).toEqual(['second']);
+    expect(fanout.stats().spansDropped).toEqual({ 'live-evicted': 1 });
+    expect(ledgerProblem(fanout.stats())).toBeUndefined();
+  });
+
   it('rejects what is not a list of plugins', () => {
     expect(() => createFanoutTracer('x' as never)).toThrow(/children must be an array/);
     expect(() => createFanoutTracer([{ name: 'half' } as never])).toThrow(/children\[0\] is not a TracerPlugin: startSpan is not a function/);
