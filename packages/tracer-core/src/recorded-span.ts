@@ -160,6 +160,8 @@ export function attributesToRecord(list: AttributeList): Attributes {
 export class MutableSpan implements RecordedSpan {
   /** -1 while live, -2 once evicted from the live table, else the end reading. */
   endTime = -1;
+  /** The live table's slot for this span (see `LiveSpanTable`). */
+  liveSlot = -1;
   attributes: (string | AttributeValue)[];
   droppedAttributesCount: number;
   events: RecordedEvent[] = NONE as never;

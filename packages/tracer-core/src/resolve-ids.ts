@@ -59,7 +59,7 @@ export function resolveIds<T extends Identified & { readonly endTime: number }>(
       const parentTraceId: unknown = parent.traceId;
       const parentId: unknown = parent.spanId;
       if (parentId === ZERO_SPAN_ID) return false;
-      localParent = live.get(parentTraceId, parentId);
+      localParent = live.peek(parentTraceId, parentId);
       if (localParent === undefined) {
         if (SpanHandle.isValidTraceId(parentTraceId) && SpanHandle.isValidSpanId(parentId)) {
           out.traceId = parentTraceId;

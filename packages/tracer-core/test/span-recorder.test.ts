@@ -74,6 +74,22 @@ describe('SpanRecorder parent rules', () => {
     expect(late.traceId).toBe(parent.traceId);
   });
 
+  it('a handle rebuilt from ids still addresses the live span; as a parent it gives the same trace and parent', () => {
+    const { recorder, records } = setup();
+    const original = recorder.startSpan({ name: 'live' });
+    const rebuilt = SpanHandle.of(original.traceId, original.spanId)!;
+    expect(rebuilt).not.toBe(original);
+    recorder.setAttribute(rebuilt, 'by', 'value');
+    const child = recorder.startSpan({ name: 'child', parent: rebuilt });
+    recorder.endSpan(child);
+    recorder.endSpan(rebuilt);
+    recorder.endSpan(original); // already ended through the rebuilt handle: a no-op
+    const [childRecord, liveRecord] = records();
+    expect({ ...liveRecord!.attributes }).toEqual({ by: 'value' });
+    expect(childRecord).toMatchObject({ traceId: original.traceId, parentSpanId: original.spanId });
+    expect(records()).toHaveLength(2);
+  });
+
   it('a malformed parent gives a root and counts the misuse', () => {
     const { recorder, counters } = setup();
     const handle = recorder.startSpan({ name: 'x', parent: { traceId: 'nope', spanId: 'bad' } });

@@ -71,6 +71,7 @@ const ZERO_SPAN_ID = SpanHandle.INVALID.spanId;
  */
 class FanoutSpan {
   endTime = LIVE;
+  liveSlot = -1;
   constructor(
     readonly traceId: string,
     readonly spanId: string,
