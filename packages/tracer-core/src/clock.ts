@@ -7,12 +7,15 @@
  * the step grows to 2, 4, ... ns, the same precision `performance.now()` itself has.
  */
 
+// `globalThis.performance` is a lazy getter in Node: look it up once, not on every reading.
+const clock = globalThis.performance;
+
 /** The unix time, in nanoseconds, at which {@link now} read 0 (`performance.timeOrigin`). */
-export const ORIGIN_UNIX_NANOS: bigint = BigInt(Math.round(performance.timeOrigin * 1000)) * 1000n;
+export const ORIGIN_UNIX_NANOS: bigint = BigInt(Math.round(clock.timeOrigin * 1000)) * 1000n;
 
 /** Nanoseconds since {@link ORIGIN_UNIX_NANOS}. Monotonic, allocation-free. */
 export function now(): number {
-  return performance.now() * 1e6;
+  return clock.now() * 1e6;
 }
 
 /** Unix nanoseconds of a reading of {@link now}. */

@@ -6,11 +6,12 @@ export interface IdGenerator {
   spanId(): string;
 }
 
-const POOL_BYTES = 4096;
+// 64 KiB, the most one getRandomValues call may fill: a refill (and its argument checks) every ~2700 spans.
+const POOL_BYTES = 65536;
 const HEX_CODES = new Uint8Array(16).map((_, i) => '0123456789abcdef'.charCodeAt(i));
 
 /**
- * Ids from the Web Crypto random source, read in 4 KiB slices so one id costs no system call.
+ * Ids from the Web Crypto random source, read in 64 KiB slices so one id costs no system call.
  * Each id is built by one `String.fromCharCode` call (a flat string, no concatenation chain):
  * measured about 4x cheaper than concatenating per-byte hex pairs (bench/src/id-representation.ts).
  */
