@@ -130,7 +130,7 @@ class BufferedTracerImpl extends RecordingTracer implements BufferedTracer {
   }
 
   stats(): TracerStats {
-    return this.counters.snapshot(this.liveSpans, this.#buffer.size);
+    return this.counters.snapshot(this.liveSpans, this.#buffer.size, this.#buffer.bytes);
   }
 }
 

@@ -32,7 +32,7 @@ export class TracerCounters {
     this.lastError = Object.freeze({ code: error.code, message: error.message, timeUnixMillis: Date.now() });
   }
 
-  snapshot(spansLive: number, spansBuffered: number): TracerStats {
+  snapshot(spansLive: number, spansBuffered: number, bytesBuffered = 0): TracerStats {
     const spansDropped: Record<string, number> = {};
     for (const [reason, count] of this.#dropped) spansDropped[reason] = count;
     const stats: TracerStats = {
@@ -41,6 +41,7 @@ export class TracerCounters {
       spansLive,
       spansBuffered,
       spansExported: this.spansExported,
+      bytesBuffered,
       spansDropped: Object.freeze(spansDropped),
       attributesDropped: this.attributesDropped,
       invalidCalls: this.invalidCalls,

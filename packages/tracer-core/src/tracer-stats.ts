@@ -39,6 +39,8 @@ export interface TracerStats {
   readonly spansLive: number;
   readonly spansBuffered: number;
   readonly spansExported: number;
+  /** Approximate bytes of the buffered spans (the figure `maxBufferedBytes` caps). */
+  readonly bytesBuffered: number;
   readonly spansDropped: Readonly<Record<DropReason, number>>;
   /** Attributes, events and links dropped by limits or because their value was not valid. */
   readonly attributesDropped: number;

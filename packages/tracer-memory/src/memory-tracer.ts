@@ -71,7 +71,7 @@ class MemoryTracerImpl extends RecordingTracer implements MemoryTracer {
   }
 
   stats(): TracerStats {
-    return this.counters.snapshot(this.liveSpans, this.#buffer.size);
+    return this.counters.snapshot(this.liveSpans, this.#buffer.size, this.#buffer.bytes);
   }
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidOptionError, type Attributes } from '@x/tracer-core';
+import { InvalidOptionError, spanLimitsFromEnv, type Attributes } from '@x/tracer-core';
 import type { OtlpTracerOptions } from './otlp-options.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -43,7 +43,9 @@ function readPem(variable: { name: string; value: string }): Buffer {
  * `..._ENDPOINT` (generic) gets `/v1/traces` appended; `..._TRACES_ENDPOINT` is used as is. Also
  * `..._HEADERS`, `..._TIMEOUT` (ms), `..._COMPRESSION` (gzip, none), `..._PROTOCOL` (http/protobuf,
  * http/json), `..._CERTIFICATE`, `..._CLIENT_KEY`, `..._CLIENT_CERTIFICATE` (PEM file paths),
- * `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`. Only variables that are set appear.
+ * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, and the span limits (`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`,
+ * `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, `OTEL_SPAN_EVENT_COUNT_LIMIT`, `OTEL_SPAN_LINK_COUNT_LIMIT`, ...).
+ * Only variables that are set appear.
  *
  * @throws InvalidOptionError naming the variable whose value cannot be used (never echoing a header value).
  */
@@ -93,5 +95,7 @@ export function otlpOptionsFromEnv(env: Env = process.env): Partial<OtlpTracerOp
   if (resource) options.resourceAttributes = parseList('OTEL_RESOURCE_ATTRIBUTES', resource) as Attributes;
   const service = env.OTEL_SERVICE_NAME?.trim();
   if (service) options.serviceName = service;
+  const limits = spanLimitsFromEnv(env);
+  if (Object.keys(limits).length > 0) options.spanLimits = limits;
   return options;
 }

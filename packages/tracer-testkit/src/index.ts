@@ -7,3 +7,4 @@ export {
 } from './conformance.js';
 export { CHECK_NAMES, CheckFailure, type CheckContext } from './checks.js';
 export { GARBAGE, FOREIGN_HANDLES } from './garbage.js';
+export { fuzzPlugin, type FuzzOptions, type FuzzReport } from './fuzz.js';

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { TracerPlugin } from '@x/tracer-core';
+import { createMemoryTracer } from '@x/tracer-memory';
+import { fuzzPlugin } from '@x/tracer-testkit';
+
+function wrap(change: (inner: TracerPlugin) => Partial<TracerPlugin>): () => TracerPlugin {
+  return () => {
+    const inner = createMemoryTracer();
+    return {
+      name: 'wrapped',
+      startSpan: (s) => inner.startSpan(s),
+      setAttribute: (h, k, v) => inner.setAttribute(h, k, v),
+      setStatus: (h, s) => inner.setStatus(h, s),
+      addEvent: (h, e) => inner.addEvent(h, e),
+      endSpan: (h, t) => inner.endSpan(h, t),
+      flush: () => inner.flush(),
+      shutdown: (o) => inner.shutdown!(o),
+      stats: () => inner.stats!(),
+      ...change(inner),
+    };
+  };
+}
+
+describe('fuzzPlugin', () => {
+  it('the memory tracer survives random hostile call sequences', async () => {
+    const report = await fuzzPlugin(() => createMemoryTracer(), { runs: 60 });
+    expect(report.failure).toBeUndefined();
+    expect(report.calls).toBeGreaterThan(500);
+  });
+
+  it('catches a plugin that throws on some input', async () => {
+    const report = await fuzzPlugin(
+      wrap((inner) => ({
+        setAttribute: (h, k, v) => {
+          if (typeof v === 'object' && v !== null) throw new TypeError('objects are not attributes');
+          inner.setAttribute(h, k, v);
+        },
+      })),
+      { runs: 200 },
+    );
+    expect(report.failure).toMatch(/objects are not attributes/);
+  });
+
+  it('catches a plugin that pollutes a prototype', async () => {
+    const report = await fuzzPlugin(
+      wrap((inner) => ({
+        setAttribute: (h, k, v) => {
+          const bag: Record<string, unknown> = {};
+          // The classic bug, and only that one (no throwing): merging a caller's keys into a plain object.
+          try {
+            if (typeof v === 'object' && v !== null) for (const key of Object.keys(v)) Object.assign(key === '__proto__' ? Object.getPrototypeOf(bag) : bag, { [`fuzzed_${key}`]: 1 });
+          } catch {
+            // a hostile value; not the bug under test
+          }
+          inner.setAttribute(h, k, v);
+        },
+      })),
+      { runs: 300 },
+    );
+    for (const key of Object.getOwnPropertyNames(Object.prototype)) {
+      if (key.startsWith('fuzzed_')) delete (Object.prototype as Record<string, unknown>)[key];
+    }
+    expect(report.failure).toMatch(/prototype/);
+  });
+
+  it('catches a ledger that does not balance', async () => {
+    const report = await fuzzPlugin(wrap((inner) => ({ stats: () => ({ ...inner.stats!(), spansExported: inner.stats!().spansExported + 1 }) })), { runs: 20 });
+    expect(report.failure).toMatch(/ledger/);
+  });
+});
