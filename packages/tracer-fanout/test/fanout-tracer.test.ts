@@ -131,6 +131,10 @@ describe('createFanoutTracer', () => {
     expect((error as FanoutError).failures.map((f) => f.child)).toEqual(['hanging']);
     expect((error as FanoutError).message).toMatch(/flush failed for 1 of 2 children: "hanging" \(did not settle within 100 ms\)/);
     expect(delivered).toEqual(['grandchild', 'child', 'root']);
+    const stats = fanout.stats();
+    expect(ledgerProblem(stats)).toBeUndefined();
+    expect(ledgerProblem(stats.children.healthy!)).toBeUndefined();
+    expect(stats.children.healthy).toMatchObject({ spansExported: 3, spansBuffered: 0 });
     await healthy.shutdown();
   });
 
