@@ -4,7 +4,7 @@
 import { SpanHandle, type TracerPlugin } from '@x/tracer-core';
 import { createFanoutTracer } from '@x/tracer-fanout';
 import { createOtlpTracer } from '@x/tracer-otlp';
-import { AlwaysOffSampler, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { alternate, check, timed, type BenchCase, type BenchContext } from './harness.js';
 import { CountingExporter, otelBatch, otelWith } from './otel.js';
 import { oursFullSpan, oursNested, theirsFullSpan, theirsNested } from './workload.js';
@@ -24,32 +24,52 @@ function exported(tracer: TracerPlugin): number {
 const ROUND = 2000;
 const rounds = (context: BenchContext) => (context.quick ? 4 : 30);
 
+
+/**
+ * Alternating timed rounds of a recording loop for both sides. After each round, both flush and
+ * the exported counts are checked: `oursExported()` and `theirsExported()` must have grown by
+ * `perRound` spans (per exporter, for fan-outs).
+ */
+async function recordingRounds(
+  context: BenchContext,
+  operations: number,
+  perRound: number,
+  ours: { record: () => void; flush: () => Promise<void>; exported: () => number[] },
+  theirs: { record: () => void; flush: () => Promise<void>; exported: () => number[] },
+): Promise<{ ours: number; theirs: number }> {
+  let oursDone = 0;
+  let theirsDone = 0;
+  return alternate(
+    rounds(context),
+    3,
+    async () => {
+      const ns = timed(operations, ours.record);
+      await ours.flush();
+      oursDone += perRound;
+      for (const count of ours.exported()) check('ours exported', count, oursDone);
+      return ns;
+    },
+    async () => {
+      const ns = timed(operations, theirs.record);
+      await theirs.flush();
+      theirsDone += perRound;
+      for (const count of theirs.exported()) check('theirs exported', count, theirsDone);
+      return ns;
+    },
+  );
+}
+
 export const spanFull: BenchCase = {
   id: 'span-full',
   async run(context) {
     const ours = oursOtlp(context);
     const { otel, exporters } = otelBatch(ROUND * 2);
-    let oursDone = 0;
-    let theirsDone = 0;
-    const result = await alternate(
-      rounds(context),
-      3,
-      async () => {
-        const ns = timed(ROUND, () => {
-          for (let i = 0; i < ROUND; i++) oursFullSpan(ours);
-        });
-        await ours.flush();
-        check('ours exported', exported(ours), (oursDone += ROUND));
-        return ns;
-      },
-      async () => {
-        const ns = timed(ROUND, () => {
-          for (let i = 0; i < ROUND; i++) theirsFullSpan(otel.tracer);
-        });
-        await otel.flush();
-        check('theirs exported', exporters[0]!.count, (theirsDone += ROUND));
-        return ns;
-      },
+    const result = await recordingRounds(
+      context,
+      ROUND,
+      ROUND,
+      { record: () => { for (let i = 0; i < ROUND; i++) oursFullSpan(ours); }, flush: () => ours.flush(), exported: () => [exported(ours)] },
+      { record: () => { for (let i = 0; i < ROUND; i++) theirsFullSpan(otel.tracer); }, flush: () => otel.flush(), exported: () => [exporters[0]!.count] },
     );
     await ours.shutdown();
     await otel.shutdown();
@@ -63,7 +83,6 @@ export const spanUnsampled: BenchCase = {
     const ours = oursOtlp(context);
     const exporter = new CountingExporter();
     const otel = otelWith([new BatchSpanProcessor(exporter)], false);
-    void AlwaysOffSampler;
     const n = ROUND * 10;
     const result = await alternate(
       rounds(context),
@@ -105,27 +124,12 @@ export const spanNested: BenchCase = {
     const ours = oursOtlp(context);
     const { otel, exporters } = otelBatch(ROUND * 2);
     const parents = ROUND / 10;
-    let oursDone = 0;
-    let theirsDone = 0;
-    const result = await alternate(
-      rounds(context),
-      3,
-      async () => {
-        const ns = timed(parents * 10, () => {
-          for (let i = 0; i < parents; i++) oursNested(ours, 10);
-        });
-        await ours.flush();
-        check('ours exported', exported(ours), (oursDone += parents * 11));
-        return ns;
-      },
-      async () => {
-        const ns = timed(parents * 10, () => {
-          for (let i = 0; i < parents; i++) theirsNested(otel.tracer, 10);
-        });
-        await otel.flush();
-        check('theirs exported', exporters[0]!.count, (theirsDone += parents * 11));
-        return ns;
-      },
+    const result = await recordingRounds(
+      context,
+      parents * 10,
+      parents * 11,
+      { record: () => { for (let i = 0; i < parents; i++) oursNested(ours, 10); }, flush: () => ours.flush(), exported: () => [exported(ours)] },
+      { record: () => { for (let i = 0; i < parents; i++) theirsNested(otel.tracer, 10); }, flush: () => otel.flush(), exported: () => [exporters[0]!.count] },
     );
     await ours.shutdown();
     await otel.shutdown();
@@ -140,29 +144,12 @@ export const fanout3: BenchCase = {
     const ours = createFanoutTracer(children);
     const exporters = [new CountingExporter(), new CountingExporter(), new CountingExporter()];
     const otel = otelWith(exporters.map((e) => new BatchSpanProcessor(e, { maxQueueSize: ROUND * 2, scheduledDelayMillis: 3_600_000 })));
-    let oursDone = 0;
-    let theirsDone = 0;
-    const result = await alternate(
-      rounds(context),
-      3,
-      async () => {
-        const ns = timed(ROUND, () => {
-          for (let i = 0; i < ROUND; i++) oursFullSpan(ours);
-        });
-        await ours.flush();
-        oursDone += ROUND;
-        for (const child of children) check('ours child exported', exported(child), oursDone);
-        return ns;
-      },
-      async () => {
-        const ns = timed(ROUND, () => {
-          for (let i = 0; i < ROUND; i++) theirsFullSpan(otel.tracer);
-        });
-        await otel.flush();
-        theirsDone += ROUND;
-        for (const e of exporters) check('theirs exporter', e.count, theirsDone);
-        return ns;
-      },
+    const result = await recordingRounds(
+      context,
+      ROUND,
+      ROUND,
+      { record: () => { for (let i = 0; i < ROUND; i++) oursFullSpan(ours); }, flush: () => ours.flush(), exported: () => children.map(exported) },
+      { record: () => { for (let i = 0; i < ROUND; i++) theirsFullSpan(otel.tracer); }, flush: () => otel.flush(), exported: () => exporters.map((e) => e.count) },
     );
     await ours.shutdown();
     await otel.shutdown();

@@ -11,6 +11,7 @@ import {
 import { createFanoutTracer, FanoutError } from '@x/tracer-fanout';
 import { createMemoryTracer, type MemoryTracer } from '@x/tracer-memory';
 import { createStdoutTracer } from '@x/tracer-stdout';
+import { wrapPlugin } from '@x/tracer-testkit';
 import { describeConformance } from '@x/tracer-testkit/vitest';
 
 /** A buffered tracer whose exporter keeps what it delivered, so a test sees real delivery. */
@@ -24,19 +25,9 @@ function delivering(name: string): { tracer: BufferedTracer; delivered: string[]
   return { tracer, delivered };
 }
 
-/** A plugin like `inner` with some methods replaced. */
-function variant(inner: TracerPlugin, name: string, change: Partial<TracerPlugin>): TracerPlugin {
-  return {
-    name,
-    startSpan: (s) => inner.startSpan(s),
-    setAttribute: (h, k, v) => inner.setAttribute(h, k, v),
-    setStatus: (h, s) => inner.setStatus(h, s),
-    addEvent: (h, e) => inner.addEvent(h, e),
-    endSpan: (h, t) => inner.endSpan(h, t),
-    flush: () => inner.flush(),
-    ...change,
-  };
-}
+/** A plugin like `inner` (but not built on the core: the fan-out forwards calls) with some methods replaced. */
+const variant = (inner: TracerPlugin, name: string, change: Partial<TracerPlugin>): TracerPlugin =>
+  wrapPlugin(inner, () => ({ name, ...change }));
 
 const shape = (tracer: MemoryTracer) =>
   tracer
@@ -165,7 +156,7 @@ describe('createFanoutTracer', () => {
     const { tracer: buffered, delivered } = delivering('buffered');
     const memory = createMemoryTracer();
     let flushes = 0;
-    const noShutdown = variant(createMemoryTracer(), 'plain', { flush: async () => void flushes++ });
+    const noShutdown = variant(createMemoryTracer(), 'plain', { flush: async () => void flushes++, shutdown: undefined });
     const fanout = createFanoutTracer([buffered, memory, noShutdown]);
     nestedTrace(fanout);
     const first = fanout.shutdown();

@@ -5,26 +5,14 @@ import { createFanoutTracer } from '@x/tracer-fanout';
 import { createMemoryTracer } from '@x/tracer-memory';
 import { createOtlpTracer } from '@x/tracer-otlp';
 import { createStdoutTracer } from '@x/tracer-stdout';
-import { fuzzPlugin } from '@x/tracer-testkit';
+import { fuzzPlugin, wrapPlugin } from '@x/tracer-testkit';
 import { startReceiver, type Receiver } from '../../tracer-otlp/test/support/receiver.js';
 
 let receiver: Receiver | undefined;
 afterAll(() => receiver?.close());
 
 /** A plugin that is not built on the core, so the fan-out forwards calls to it (its other path). */
-function foreign(inner: TracerPlugin): TracerPlugin {
-  return {
-    name: 'foreign',
-    startSpan: (s) => inner.startSpan(s),
-    setAttribute: (h, k, v) => inner.setAttribute(h, k, v),
-    setStatus: (h, s) => inner.setStatus(h, s),
-    addEvent: (h, e) => inner.addEvent(h, e),
-    endSpan: (h, t) => inner.endSpan(h, t),
-    flush: () => inner.flush(),
-    shutdown: (o) => inner.shutdown!(o),
-    stats: () => inner.stats!(),
-  };
-}
+const foreign = (inner: TracerPlugin): TracerPlugin => wrapPlugin(inner, () => ({ name: 'foreign' }));
 
 describe('fuzzing fan-outs of every tracer', () => {
   it('stdout + OTLP + memory, a foreign plugin, and a nested fan-out', async () => {

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SpanHandle, type TracerPlugin } from '@x/tracer-core';
 import { createMemoryTracer } from '@x/tracer-memory';
-import { CHECK_NAMES, checkConformance, runCheck } from '@x/tracer-testkit';
+import { CHECK_NAMES, checkConformance, runCheck, wrapPlugin } from '@x/tracer-testkit';
 import { describeConformance } from '@x/tracer-testkit/vitest';
 
 /** A plugin that behaves like the memory tracer except for what `change` replaces. */
 function broken(change: (inner: TracerPlugin) => Partial<TracerPlugin>): () => TracerPlugin {
-  return () => {
-    const inner = createMemoryTracer();
-    const plugin: TracerPlugin = {
-      name: inner.name,
-      startSpan: (s) => inner.startSpan(s),
-      setAttribute: (h, k, v) => inner.setAttribute(h, k, v),
-      setStatus: (h, s) => inner.setStatus(h, s),
-      addEvent: (h, e) => inner.addEvent(h, e),
-      endSpan: (h, t) => inner.endSpan(h, t),
-      flush: () => inner.flush(),
-      shutdown: (o) => inner.shutdown!(o),
-      stats: () => inner.stats!(),
-    };
-    return Object.assign(plugin, change(inner));
-  };
+  return () => wrapPlugin(createMemoryTracer(), change);
 }
 
 /** Each entry breaks exactly one rule; the check of that name must fail. */

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TracerPlugin } from '@x/tracer-core';
 import { createMemoryTracer } from '@x/tracer-memory';
-import { fuzzPlugin } from '@x/tracer-testkit';
+import { fuzzPlugin, wrapPlugin } from '@x/tracer-testkit';
 
 function wrap(change: (inner: TracerPlugin) => Partial<TracerPlugin>): () => TracerPlugin {
-  return () => {
-    const inner = createMemoryTracer();
-    return {
-      name: 'wrapped',
-      startSpan: (s) => inner.startSpan(s),
-      setAttribute: (h, k, v) => inner.setAttribute(h, k, v),
-      setStatus: (h, s) => inner.setStatus(h, s),
-      addEvent: (h, e) => inner.addEvent(h, e),
-      endSpan: (h, t) => inner.endSpan(h, t),
-      flush: () => inner.flush(),
-      shutdown: (o) => inner.shutdown!(o),
-      stats: () => inner.stats!(),
-      ...change(inner),
-    };
-  };
+  return () => wrapPlugin(createMemoryTracer(), change);
 }
 
 describe('fuzzPlugin', () => {
