@@ -200,8 +200,9 @@ class FanoutTracerImpl implements FanoutTracer {
     // Only children that recorded a local parent record its child: an unsampled trace stays so.
     const mask = localParent === undefined ? this.#all : localParent.mask;
     const childParents = localParent?.handles;
-    const sharedParent = localParent === undefined ? remoteParentOf(traceId, parentSpanId) : localParent.shared;
-    const remoteParent = localParent !== undefined ? undefined : remoteParentOf(traceId, parentSpanId);
+    // A parent that is not ours is remote for every child; a local one is addressed per child.
+    const remoteParent = localParent === undefined ? remoteParentOf(traceId, parentSpanId) : undefined;
+    const sharedParent = localParent === undefined ? remoteParent : localParent.shared;
     const childStart = {
       name: start.name,
       kind: start.kind,
