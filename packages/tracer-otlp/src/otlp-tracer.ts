@@ -32,7 +32,8 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
     readPartialSuccess: json ? partialSuccessFromJson : partialSuccessFromProtobuf,
     transport: new HttpTransport({
       url: otlp.url,
-      headers: otlp.headers,
+      // The OTLP exporter spec asks for a User-Agent naming the exporter; a user-given one wins.
+      headers: { 'user-agent': `${SDK_NAME}/${SDK_VERSION} (Node.js ${process.version})`, ...otlp.headers },
       contentType: json ? 'application/json' : 'application/x-protobuf',
       gzip: otlp.gzip,
       tls: otlp.tls,

@@ -48,6 +48,7 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
     const [request] = r.requests;
     expect(request!.contentType).toBe('application/x-protobuf');
     expect(request!.headers['x-api-key']).toBe('k-123456');
+    expect(request!.headers['user-agent']).toMatch(/^@x\/tracer-otlp\/\d+\.\d+\.\d+ \(Node\.js v\d+/);
     const resourceSpans = request!.request.resourceSpans[0];
     const resource = Object.fromEntries(resourceSpans.resource.attributes.map((a: any) => [a.key, a.value.stringValue]));
     expect(resource).toMatchObject({ 'service.name': 'checkout', 'deployment.environment.name': 'test', 'telemetry.sdk.language': 'nodejs' });
@@ -66,6 +67,10 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
     await t.flush();
     const attrs = r.requests[0]!.request.resourceSpans[0].resource.attributes;
     expect(attrs.find((a: any) => a.key === 'service.name').value.stringValue).toMatch(/^unknown_service:node/);
+    const custom = tracer({ url: r.url, headers: { 'User-Agent': 'my-app/2.0' } });
+    record(custom, 1);
+    await custom.flush();
+    expect(r.requests[1]!.headers['user-agent']).toBe('my-app/2.0');
   });
 
   it('JSON protocol and gzip compression', async () => {
