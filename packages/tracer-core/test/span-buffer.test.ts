@@ -51,6 +51,17 @@ describe('SpanBuffer', () => {
     expect(counters.dropped('queue-full')).toBe(1);
   });
 
+  it('requeues in order after a compaction moved the head back to the start', () => {
+    const counters = new TracerCounters();
+    const buffer = new SpanBuffer(10_000, 1e12, counters);
+    for (let i = 0; i < 3000; i++) buffer.push(span(String(i)));
+    const batch = buffer.take(2048); // past half of the array: the buffer compacts, no free slots before the head
+    buffer.requeue(batch, 'queue-full');
+    const all = buffer.take(10_000).map((s) => s.name);
+    expect(all).toEqual(Array.from({ length: 3000 }, (_, i) => String(i)));
+    expect(counters.dropped('queue-full')).toBe(0);
+  });
+
   it('stays first-in first-out across many takes and compactions', () => {
     const counters = new TracerCounters();
     const buffer = new SpanBuffer(100_000, 1e12, counters);
