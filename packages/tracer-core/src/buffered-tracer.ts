@@ -3,12 +3,7 @@ import { ExportScheduler, type ExportSchedulerOptions } from './export-scheduler
 import { onProcessShutdown } from './process-hooks.js';
 import type { RecordedSpan } from './recorded-span.js';
 import { RecordingTracer } from './recording-tracer.js';
-import {
-  DEFAULT_MAX_BUFFERED_BYTES,
-  DEFAULT_MAX_BUFFERED_SPANS,
-  SpanBuffer,
-  type SpanBufferOptions,
-} from './span-buffer.js';
+import { SpanBuffer, type SpanBufferOptions } from './span-buffer.js';
 import type { SpanExporter } from './span-exporter.js';
 import type { RecorderOptions } from './span-recorder.js';
 import type { ShutdownOptions, TracerPlugin } from './tracer-plugin.js';
@@ -38,21 +33,18 @@ export interface BufferedTracer extends TracerPlugin {
 
 /** Resolved and validated {@link BufferedTracerOptions}, with every default applied. */
 export interface ResolvedBufferOptions {
-  readonly maxBufferedSpans: number;
-  readonly maxBufferedBytes: number;
   readonly scheduler: Required<ExportSchedulerOptions>;
   readonly shutdownTimeoutMillis: number;
   readonly hookProcessShutdown: boolean;
 }
 
 /**
- * Applies defaults to and validates the buffering options.
+ * Applies defaults to and validates the schedule and shutdown options (the buffer's caps are
+ * `SpanBuffer.fromOptions`'s).
  * @throws InvalidOptionError naming the first bad option and what it allows.
  */
 export function resolveBufferOptions(options: BufferedTracerOptions): ResolvedBufferOptions {
   return {
-    maxBufferedSpans: positiveInteger('maxBufferedSpans', options.maxBufferedSpans, DEFAULT_MAX_BUFFERED_SPANS),
-    maxBufferedBytes: positiveInteger('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES),
     scheduler: {
       maxExportBatchSize: positiveInteger('maxExportBatchSize', options.maxExportBatchSize, 512),
       scheduledDelayMillis: durationMillis('scheduledDelayMillis', options.scheduledDelayMillis, 1000),
@@ -77,7 +69,7 @@ class BufferedTracerImpl extends RecordingTracer implements BufferedTracer {
     const resolved = resolveBufferOptions(options);
     this.#exporter = exporter;
     this.#shutdownTimeoutMillis = resolved.shutdownTimeoutMillis;
-    this.#buffer = new SpanBuffer(resolved.maxBufferedSpans, resolved.maxBufferedBytes, this.counters);
+    this.#buffer = SpanBuffer.fromOptions(options, this.counters);
     this.#scheduler = new ExportScheduler(this.#buffer, exporter, this.counters, resolved.scheduler);
     this.#unhook = resolved.hookProcessShutdown
       ? onProcessShutdown(() => this.shutdown().catch(() => undefined))

@@ -1,6 +1,7 @@
 import type { RecordedSpan } from './recorded-span.js';
 import type { TracerCounters } from './tracer-counters.js';
 import type { DropReason } from './tracer-stats.js';
+import { positiveInteger } from './validate.js';
 
 /** Caps of a {@link SpanBuffer}. */
 export interface SpanBufferOptions {
@@ -32,6 +33,18 @@ export class SpanBuffer<T extends RecordedSpan = RecordedSpan> {
   readonly #maxSpans: number;
   readonly #maxBytes: number;
   readonly #counters: TracerCounters;
+
+  /**
+   * A buffer with the caps in `options`, defaults applied.
+   * @throws InvalidOptionError when a cap is not a positive integer.
+   */
+  static fromOptions<T extends RecordedSpan>(options: SpanBufferOptions, counters: TracerCounters): SpanBuffer<T> {
+    return new SpanBuffer<T>(
+      positiveInteger('maxBufferedSpans', options.maxBufferedSpans, DEFAULT_MAX_BUFFERED_SPANS),
+      positiveInteger('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES),
+      counters,
+    );
+  }
 
   constructor(maxSpans: number, maxBytes: number, counters: TracerCounters) {
     this.#maxSpans = maxSpans;

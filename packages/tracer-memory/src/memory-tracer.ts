@@ -1,10 +1,7 @@
 import {
-  DEFAULT_MAX_BUFFERED_BYTES,
-  DEFAULT_MAX_BUFFERED_SPANS,
   RecordingTracer,
   SpanBuffer,
   optionsObject,
-  positiveInteger,
   toSpanRecord,
   InvalidOptionError,
   type RecorderOptions,
@@ -42,11 +39,7 @@ class MemoryTracerImpl extends RecordingTracer implements MemoryTracer {
       throw new InvalidOptionError('name must be a non-empty string');
     }
     super(options.name ?? 'memory', options);
-    this.#buffer = new SpanBuffer(
-      positiveInteger('maxBufferedSpans', options.maxBufferedSpans, DEFAULT_MAX_BUFFERED_SPANS),
-      positiveInteger('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES),
-      this.counters,
-    );
+    this.#buffer = SpanBuffer.fromOptions(options, this.counters);
   }
 
   protected onSpanEnd(span: RecordedSpan): void {
