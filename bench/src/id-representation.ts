@@ -3,7 +3,7 @@
 // table, find it again from the handle (setAttribute) and take it out (endSpan).
 // Run: pnpm --filter @x/bench ids
 import { randomFillSync } from 'node:crypto';
-import { createIdGenerator, hexToBytesInto } from '@x/tracer-core';
+import { createIdGenerator, hexToBytesInto } from '@x/tracer-core/internal';
 import { nsPerOp } from './measure.js';
 
 const ids = createIdGenerator();

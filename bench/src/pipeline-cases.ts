@@ -5,7 +5,8 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { SpanRecorder, TracerCounters, type RecordedSpan } from '@x/tracer-core';
+import { type FinishedSpan } from '@x/tracer-core';
+import { SpanRecorder, TracerCounters } from '@x/tracer-core/internal';
 import { createJsonEncoder, createOtlpTracer, createProtobufEncoder, encodeAll } from '@x/tracer-otlp';
 import { alternate, check, gc, median, timed, type BenchCase, type BenchContext } from './harness.js';
 import { otelWith } from './otel.js';
@@ -22,8 +23,8 @@ function theirsExporter(url: string): OTLPTraceExporter {
 }
 const RESOURCE = { 'service.name': 'bench' };
 
-function oursSpans(count: number): RecordedSpan[] {
-  const spans: RecordedSpan[] = [];
+function oursSpans(count: number): FinishedSpan[] {
+  const spans: FinishedSpan[] = [];
   const recorder = new SpanRecorder({}, new TracerCounters(), (s) => spans.push(s));
   const plugin = { startSpan: (s: never) => recorder.startSpan(s), setAttribute: recorder.setAttribute.bind(recorder), setStatus: recorder.setStatus.bind(recorder), addEvent: recorder.addEvent.bind(recorder), endSpan: recorder.endSpan.bind(recorder) };
   for (let i = 0; i < count; i++) oursFullSpan(plugin as never);

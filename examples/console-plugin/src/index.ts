@@ -1,4 +1,4 @@
-import { createBufferedTracer, toSpanRecord, type BufferedTracerOptions, type SpanExporter } from '@x/tracer-core';
+import { createBufferedTracer, toPlainSpan, type BufferedTracerOptions, type SpanExporter } from '@x/tracer-core';
 
 /**
  * A third-party plugin: it supplies only the exporter (one JSON line per span to `write`);
@@ -8,7 +8,7 @@ export function createConsoleTracer(write: (line: string) => void = console.log,
   const exporter: SpanExporter = {
     async export(batch) {
       for (const span of batch) {
-        write(JSON.stringify(toSpanRecord(span), (_key, value) => (typeof value === 'bigint' ? String(value) : value)));
+        write(JSON.stringify(toPlainSpan(span), (_key, value) => (typeof value === 'bigint' ? String(value) : value)));
       }
       return { status: 'success' };
     },

@@ -1,8 +1,8 @@
 import { ExportFailedError, TimeoutError, type TracerError } from './errors.js';
 import { ExportScheduler, type ExportSchedulerOptions } from './export-scheduler.js';
 import { onProcessShutdown } from './process-hooks.js';
-import type { RecordedSpan } from './recorded-span.js';
-import { RecordingTracer } from './recording-tracer.js';
+import type { FinishedSpan } from './finished-span.js';
+import { CoreTracer } from './core-tracer.js';
 import { SpanBuffer, type SpanBufferOptions } from './span-buffer.js';
 import type { SpanExporter } from './span-exporter.js';
 import type { RecorderOptions } from './span-recorder.js';
@@ -56,7 +56,7 @@ export function resolveBufferOptions(options: BufferedTracerOptions): ResolvedBu
   };
 }
 
-class BufferedTracerImpl extends RecordingTracer implements BufferedTracer {
+class BufferedTracerImpl extends CoreTracer implements BufferedTracer {
   readonly #buffer: SpanBuffer;
   readonly #scheduler: ExportScheduler;
   readonly #exporter: SpanExporter;
@@ -76,7 +76,7 @@ class BufferedTracerImpl extends RecordingTracer implements BufferedTracer {
       : undefined;
   }
 
-  protected onSpanEnd(span: RecordedSpan): void {
+  protected onSpanEnd(span: FinishedSpan): void {
     if (this.#buffer.push(span)) this.#scheduler.notify();
   }
 

@@ -1,5 +1,5 @@
 import { ExportFailedError, TimeoutError, toTracerError, type TracerError } from './errors.js';
-import type { RecordedSpan } from './recorded-span.js';
+import type { FinishedSpan } from './finished-span.js';
 import type { SpanBuffer } from './span-buffer.js';
 import type { ExportResult, SpanExporter } from './span-exporter.js';
 import type { TracerCounters } from './tracer-counters.js';
@@ -18,7 +18,7 @@ export interface ExportSchedulerOptions {
 }
 
 interface InFlight {
-  readonly batch: readonly RecordedSpan[];
+  readonly batch: readonly FinishedSpan[];
   readonly controller: AbortController;
   /** Settles the export once; later outcomes (a late reply after a timeout) are ignored. */
   finish(result: ExportResult | 'timeout', reason?: DropReason): void;
@@ -76,7 +76,7 @@ export class ExportScheduler {
     }
   }
 
-  #start(batch: readonly RecordedSpan[], flushing: boolean): InFlight {
+  #start(batch: readonly FinishedSpan[], flushing: boolean): InFlight {
     const controller = new AbortController();
     let resolveDone!: (error: TracerError | undefined) => void;
     const done = new Promise<TracerError | undefined>((resolve) => (resolveDone = resolve));
@@ -115,7 +115,7 @@ export class ExportScheduler {
     return entry;
   }
 
-  #settle(batch: readonly RecordedSpan[], result: ExportResult | 'timeout', reason?: DropReason): TracerError | undefined {
+  #settle(batch: readonly FinishedSpan[], result: ExportResult | 'timeout', reason?: DropReason): TracerError | undefined {
     const buffer = this.#buffer;
     if (result === 'timeout') {
       const error = new TimeoutError(`export of ${batch.length} spans timed out`);
@@ -212,7 +212,7 @@ function count(value: unknown): number {
 }
 
 /** The deferred spans that really belong to `batch` (an exporter cannot smuggle others in). */
-function deferredOf(batch: readonly RecordedSpan[], deferred: unknown): readonly RecordedSpan[] {
+function deferredOf(batch: readonly FinishedSpan[], deferred: unknown): readonly FinishedSpan[] {
   if (!Array.isArray(deferred) || deferred.length === 0) return [];
   const wanted = new Set<unknown>(deferred);
   return batch.filter((span) => wanted.has(span));

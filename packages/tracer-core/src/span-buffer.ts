@@ -1,4 +1,4 @@
-import type { RecordedSpan } from './recorded-span.js';
+import type { FinishedSpan } from './finished-span.js';
 import type { TracerCounters } from './tracer-counters.js';
 import type { DropReason } from './tracer-stats.js';
 import { positiveInteger } from './validate.js';
@@ -24,7 +24,7 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
  * queued beyond the caps. Spans taken for an export stay counted in `size` until the export
  * settles (`release` or `requeue`), so the buffer's caps also bound what is in flight.
  */
-export class SpanBuffer<T extends RecordedSpan = RecordedSpan> {
+export class SpanBuffer<T extends FinishedSpan = FinishedSpan> {
   #items: T[] = [];
   #head = 0;
   #bytes = 0;
@@ -38,7 +38,7 @@ export class SpanBuffer<T extends RecordedSpan = RecordedSpan> {
    * A buffer with the caps in `options`, defaults applied.
    * @throws InvalidOptionError when a cap is not a positive integer.
    */
-  static fromOptions<T extends RecordedSpan>(options: SpanBufferOptions, counters: TracerCounters): SpanBuffer<T> {
+  static fromOptions<T extends FinishedSpan>(options: SpanBufferOptions, counters: TracerCounters): SpanBuffer<T> {
     return new SpanBuffer<T>(
       positiveInteger('maxBufferedSpans', options.maxBufferedSpans, DEFAULT_MAX_BUFFERED_SPANS),
       positiveInteger('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES),

@@ -1,5 +1,5 @@
 import type { TracerError } from './errors.js';
-import type { RecordedSpan } from './recorded-span.js';
+import type { FinishedSpan } from './finished-span.js';
 import type { DropReason } from './tracer-stats.js';
 
 /**
@@ -19,7 +19,7 @@ export type ExportResult =
       readonly status: 'success';
       readonly rejected?: number;
       readonly message?: string;
-      readonly deferred?: readonly RecordedSpan[];
+      readonly deferred?: readonly FinishedSpan[];
       readonly dropped?: Readonly<Partial<Record<DropReason, number>>>;
       readonly error?: TracerError;
     }
@@ -48,7 +48,7 @@ export interface ExportContext {
  * exporter's business; the scheduler only re-queues `retryable` batches.
  */
 export interface SpanExporter {
-  export(batch: readonly RecordedSpan[], context: ExportContext): Promise<ExportResult>;
+  export(batch: readonly FinishedSpan[], context: ExportContext): Promise<ExportResult>;
   /** Releases connections or handles, after the final export. */
   shutdown?(): Promise<void>;
 }

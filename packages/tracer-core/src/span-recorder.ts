@@ -1,7 +1,7 @@
 import { fromUnixNanos, now } from './clock.js';
 import { createIdGenerator, type IdGenerator } from './id-generator.js';
 import { LiveSpanTable } from './live-span-table.js';
-import { copyAttributes, MutableSpan, normalizeName, putAttribute, type CopyCounts, type RecordedEvent, type RecordedLink } from './recorded-span.js';
+import { copyAttributes, MutableSpan, normalizeName, putAttribute, type CopyCounts, type FinishedEvent, type FinishedLink } from './finished-span.js';
 import { EVICTED, LIVE, resolvedIds, resolveIds } from './resolve-ids.js';
 import { SpanHandle } from './span-handle.js';
 import { isSpanKind, SpanKind } from './span-kind.js';
@@ -166,7 +166,7 @@ export class SpanRecorder {
     }
     const limits = this.#limits;
     const counts = this.#counts;
-    const kept: RecordedLink[] = [];
+    const kept: FinishedLink[] = [];
     for (const link of links) {
       const context: unknown = typeof link === 'object' && link !== null ? link.context : undefined;
       if (!SpanHandle.isValid(context) || kept.length >= limits.linkCountLimit) {
@@ -248,14 +248,14 @@ export class SpanRecorder {
       const name = normalizeName(event.name);
       const time = event.timeUnixNanos === undefined ? now() : (fromUnixNanos(event.timeUnixNanos) ?? now());
       const counts = this.#counts;
-      let attributes: RecordedEvent['attributes'] = NO_ATTRIBUTES;
+      let attributes: FinishedEvent['attributes'] = NO_ATTRIBUTES;
       counts.dropped = 0;
       counts.bytes = 0;
       if (event.attributes !== undefined) {
         attributes = copyAttributes(event.attributes, limits, limits.attributePerEventCountLimit, counts);
         this.#counters.attributesDropped += counts.dropped;
       }
-      const recorded: RecordedEvent = { name, time, attributes, droppedAttributesCount: counts.dropped };
+      const recorded: FinishedEvent = { name, time, attributes, droppedAttributesCount: counts.dropped };
       // A one-element array literal: most spans have one event or none, so no spare capacity.
       if (span.events.length === 0) span.events = [recorded];
       else span.events.push(recorded);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAttributeValue } from '@x/tracer-core';
+import { normalizeAttributeValue } from '@x/tracer-core/internal';
 
 const cyclic: unknown[] = [];
 cyclic.push(cyclic);

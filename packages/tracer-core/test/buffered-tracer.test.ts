@@ -11,11 +11,11 @@ import {
   type BufferedTracerOptions,
   type ExportContext,
   type ExportResult,
-  type RecordedSpan,
+  type FinishedSpan,
   type SpanExporter,
 } from '@x/tracer-core';
 
-type Behaviour = (batch: readonly RecordedSpan[], context: ExportContext) => Promise<ExportResult> | ExportResult;
+type Behaviour = (batch: readonly FinishedSpan[], context: ExportContext) => Promise<ExportResult> | ExportResult;
 
 /** An exporter that keeps what it was given and answers as the test says. */
 function scriptedExporter(behaviour: Behaviour = () => ({ status: 'success' })) {
@@ -29,7 +29,7 @@ function scriptedExporter(behaviour: Behaviour = () => ({ status: 'success' })) 
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
         const result = await behaviour(batch, context);
-        const deferred = new Set<RecordedSpan>(result.status === 'success' ? (result.deferred ?? []) : []);
+        const deferred = new Set<FinishedSpan>(result.status === 'success' ? (result.deferred ?? []) : []);
         if (result.status === 'success') delivered.push(...batch.filter((s) => !deferred.has(s)).map((s) => s.name));
         batches.push(batch.length);
         return result;
@@ -223,7 +223,7 @@ describe('createBufferedTracer', () => {
   });
 
   it('an exporter cannot defer spans that were not in its batch', async () => {
-    const stranger = { name: 'stranger', byteSize: 1 } as unknown as RecordedSpan;
+    const stranger = { name: 'stranger', byteSize: 1 } as unknown as FinishedSpan;
     const { exporter } = scriptedExporter(() => ({ status: 'success', deferred: [stranger] }));
     const t = tracer(exporter);
     record(t, 2);

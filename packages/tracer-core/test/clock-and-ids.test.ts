@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createIdGenerator, fromUnixNanos, now, ORIGIN_UNIX_NANOS, toUnixNanos } from '@x/tracer-core';
+import { toUnixNanos } from '@x/tracer-core';
+import { createIdGenerator, fromUnixNanos, now, ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
 
 describe('clock', () => {
   it('gives unix nanoseconds close to the wall clock', () => {

@@ -6,8 +6,8 @@ import {
   TraceErrno,
   TracerError,
   TracerErrorCode,
-  toTracerError,
 } from '@x/tracer-core';
+import { toTracerError } from '@x/tracer-core/internal';
 
 describe('errors', () => {
   it.each([

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SpanBuffer, TracerCounters, type RecordedSpan } from '@x/tracer-core';
+import { type FinishedSpan } from '@x/tracer-core';
+import { SpanBuffer, TracerCounters } from '@x/tracer-core/internal';
 
-const span = (name: string, byteSize = 100) => ({ name, byteSize }) as unknown as RecordedSpan;
+const span = (name: string, byteSize = 100) => ({ name, byteSize }) as unknown as FinishedSpan;
 
 describe('SpanBuffer', () => {
   it('refuses spans over the count cap and counts them as queue-full', () => {

@@ -1,23 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ORIGIN_UNIX_NANOS,
   SpanHandle,
   SpanKind,
-  SpanRecorder,
   SpanStatusCode,
-  TracerCounters,
-  toSpanRecord,
+  toPlainSpan,
   ledgerProblem,
-  type RecordedSpan,
+  type FinishedSpan,
   type RecorderOptions,
-  type SpanRecord,
+  type PlainSpan,
 } from '@x/tracer-core';
+import { ORIGIN_UNIX_NANOS, SpanRecorder, TracerCounters } from '@x/tracer-core/internal';
 
 function setup(options: RecorderOptions = {}) {
   const counters = new TracerCounters();
-  const ended: RecordedSpan[] = [];
+  const ended: FinishedSpan[] = [];
   const recorder = new SpanRecorder(options, counters, (span) => ended.push(span));
-  const records = (): SpanRecord[] => ended.map(toSpanRecord);
+  const records = (): PlainSpan[] => ended.map(toPlainSpan);
   return { counters, recorder, ended, records };
 }
 

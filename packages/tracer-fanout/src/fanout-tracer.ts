@@ -1,21 +1,6 @@
 import {
-  createIdGenerator,
-  durationMillis,
   InvalidOptionError,
-  LiveSpanTable,
-  optionsObject,
-  positiveInteger,
-  EVICTED,
-  LIVE,
-  resolvedIds,
-  resolveIds,
   SpanHandle,
-  SpanRef,
-  SpanRecorder,
-  sinkOf,
-  strictestLimits,
-  TracerCounters,
-  DEFAULT_MAX_LIVE_SPANS,
   type IdGenerator,
   type ShutdownOptions,
   type SpanEvent,
@@ -24,6 +9,23 @@ import {
   type TracerPlugin,
   type TracerStats,
 } from '@x/tracer-core';
+import {
+  createIdGenerator,
+  durationMillis,
+  LiveSpanTable,
+  optionsObject,
+  positiveInteger,
+  EVICTED,
+  LIVE,
+  resolvedIds,
+  resolveIds,
+  SpanRef,
+  SpanRecorder,
+  sinkOf,
+  strictestLimits,
+  TracerCounters,
+  DEFAULT_MAX_LIVE_SPANS,
+} from '@x/tracer-core/internal';
 import { FanoutError } from './fanout-error.js';
 import { settleChildren } from './settle-children.js';
 

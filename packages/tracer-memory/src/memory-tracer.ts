@@ -1,17 +1,15 @@
 import {
-  RecordingTracer,
-  SpanBuffer,
-  optionsObject,
-  toSpanRecord,
+  toPlainSpan,
   InvalidOptionError,
   type RecorderOptions,
   type ShutdownOptions,
   type SpanBufferOptions,
-  type RecordedSpan,
-  type SpanRecord,
+  type FinishedSpan,
+  type PlainSpan,
   type TracerPlugin,
   type TracerStats,
 } from '@x/tracer-core';
+import { CoreTracer, SpanBuffer, optionsObject } from '@x/tracer-core/internal';
 
 /** Options of {@link createMemoryTracer}. */
 export interface MemoryTracerOptions extends RecorderOptions, SpanBufferOptions {
@@ -25,13 +23,13 @@ export interface MemoryTracer extends TracerPlugin {
    * Returns every finished span held, oldest first, as plain records, and empties the buffer.
    * Drained spans count as exported in `stats()`.
    */
-  drain(): SpanRecord[];
+  drain(): PlainSpan[];
   /** Stops recording (idempotent). Spans already finished stay drainable. */
   shutdown(options?: ShutdownOptions): Promise<void>;
   stats(): TracerStats;
 }
 
-class MemoryTracerImpl extends RecordingTracer implements MemoryTracer {
+class MemoryTracerImpl extends CoreTracer implements MemoryTracer {
   readonly #buffer: SpanBuffer;
 
   constructor(options: MemoryTracerOptions) {
@@ -42,7 +40,7 @@ class MemoryTracerImpl extends RecordingTracer implements MemoryTracer {
     this.#buffer = SpanBuffer.fromOptions(options, this.counters);
   }
 
-  protected onSpanEnd(span: RecordedSpan): void {
+  protected onSpanEnd(span: FinishedSpan): void {
     this.#buffer.push(span);
   }
 
@@ -51,11 +49,11 @@ class MemoryTracerImpl extends RecordingTracer implements MemoryTracer {
     return Promise.resolve();
   }
 
-  drain(): SpanRecord[] {
+  drain(): PlainSpan[] {
     const batch = this.#buffer.take(this.#buffer.waiting);
     this.#buffer.release(batch);
     this.counters.spansExported += batch.length;
-    return batch.map(toSpanRecord);
+    return batch.map(toPlainSpan);
   }
 
   shutdown(): Promise<void> {

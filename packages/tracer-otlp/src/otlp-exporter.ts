@@ -1,4 +1,4 @@
-import { ExportFailedError, type ExportResult, type RecordedSpan, type SpanExporter } from '@x/tracer-core';
+import { ExportFailedError, type ExportResult, type FinishedSpan, type SpanExporter } from '@x/tracer-core';
 import type { HttpTransport } from './http-transport.js';
 import type { RequestEncoder } from './otlp-protobuf.js';
 import type { PartialSuccess } from './partial-success.js';
@@ -20,7 +20,7 @@ export interface OtlpExporterConfig {
 }
 
 interface Request {
-  readonly spans: readonly RecordedSpan[];
+  readonly spans: readonly FinishedSpan[];
   readonly body: Uint8Array;
 }
 
@@ -34,7 +34,7 @@ const STEP = 32;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function encodeSliced(encoder: RequestEncoder, spans: readonly RecordedSpan[]): Promise<Uint8Array> {
+async function encodeSliced(encoder: RequestEncoder, spans: readonly FinishedSpan[]): Promise<Uint8Array> {
   const request = encoder.begin();
   let sliceStart = performance.now();
   for (let from = 0; from < spans.length; from += STEP) {
@@ -48,7 +48,7 @@ async function encodeSliced(encoder: RequestEncoder, spans: readonly RecordedSpa
 }
 
 /** Splits `spans` into requests of at most `maxBytes` (halving); a lone span over it comes back in `tooLarge`. */
-async function pack(spans: readonly RecordedSpan[], encoder: RequestEncoder, maxBytes: number, tooLarge: RecordedSpan[]): Promise<Request[]> {
+async function pack(spans: readonly FinishedSpan[], encoder: RequestEncoder, maxBytes: number, tooLarge: FinishedSpan[]): Promise<Request[]> {
   const body = await encodeSliced(encoder, spans);
   if (body.length <= maxBytes) return [{ spans, body }];
   if (spans.length === 1) {
@@ -80,10 +80,10 @@ export function createOtlpExporter(config: OtlpExporterConfig): SpanExporter {
   return {
     async export(batch, { signal }): Promise<ExportResult> {
       const deadline = performance.now() + config.timeoutMillis;
-      const tooLarge: RecordedSpan[] = [];
+      const tooLarge: FinishedSpan[] = [];
       const requests = await pack(batch, config.encoder, config.maxRequestBytes, tooLarge);
       const dropped: Record<string, number> = {};
-      const deferred: RecordedSpan[] = [];
+      const deferred: FinishedSpan[] = [];
       const problems: string[] = [];
       let rejected = 0;
       const warnings: string[] = [];

@@ -1,4 +1,4 @@
-import { toUnixNanos, type AttributeList, type AttributeValue, type RecordedSpan } from '@x/tracer-core';
+import { toUnixNanos, type AttributeList, type AttributeValue, type FinishedSpan } from '@x/tracer-core';
 import type { RequestEncoder } from './otlp-protobuf.js';
 import type { RequestHeader } from './request-header.js';
 
@@ -33,7 +33,7 @@ function keyValues(list: AttributeList): string {
   return `${out}]`;
 }
 
-function span(s: RecordedSpan): string {
+function span(s: FinishedSpan): string {
   let out = `{"traceId":"${s.traceId}","spanId":"${s.spanId}"`;
   if (s.traceState !== '') out += `,"traceState":${str(s.traceState)}`;
   if (s.parentSpanId !== '') out += `,"parentSpanId":"${s.parentSpanId}"`;

@@ -1,12 +1,5 @@
-import {
-  booleanOption,
-  describe,
-  durationMillis,
-  InvalidOptionError,
-  positiveInteger,
-  type Attributes,
-  type BufferedTracerOptions,
-} from '@x/tracer-core';
+import { InvalidOptionError, type Attributes, type BufferedTracerOptions } from '@x/tracer-core';
+import { booleanOption, describe, durationMillis, positiveInteger } from '@x/tracer-core/internal';
 import type { TlsOptions } from './http-transport.js';
 import type { ResolvedRetry, RetryOptions } from './retry-policy.js';
 

@@ -1,4 +1,4 @@
-import type { AttributeList, AttributeValue, RecordedSpan } from '@x/tracer-core';
+import type { AttributeList, AttributeValue, FinishedSpan } from '@x/tracer-core';
 import { unixNanosHalves } from './otlp-time.js';
 import { ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT } from './protobuf-writer.js';
 import type { RequestHeader } from './request-header.js';
@@ -67,7 +67,7 @@ function timestamp(w: ProtoWriter, field: number, reading: number): void {
   w.fixed64(time.lo, time.hi);
 }
 
-function span(w: ProtoWriter, s: RecordedSpan): void {
+function span(w: ProtoWriter, s: FinishedSpan): void {
   w.hexBytes(1, s.traceId);
   w.hexBytes(2, s.spanId);
   if (s.traceState !== '') w.string(3, s.traceState);
@@ -117,7 +117,7 @@ function span(w: ProtoWriter, s: RecordedSpan): void {
  */
 export interface RequestEncoder {
   begin(): unknown;
-  append(request: unknown, spans: readonly RecordedSpan[], from: number, to: number): void;
+  append(request: unknown, spans: readonly FinishedSpan[], from: number, to: number): void;
   end(request: unknown): Uint8Array;
 }
 
@@ -172,7 +172,7 @@ export function createProtobufEncoder(header: RequestHeader): RequestEncoder {
 }
 
 /** Encodes `spans` as one request at once (for callers that do not slice). */
-export function encodeAll(encoder: RequestEncoder, spans: readonly RecordedSpan[]): Uint8Array {
+export function encodeAll(encoder: RequestEncoder, spans: readonly FinishedSpan[]): Uint8Array {
   const request = encoder.begin();
   encoder.append(request, spans, 0, spans.length);
   return encoder.end(request);

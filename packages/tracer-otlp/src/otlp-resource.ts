@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { normalizeAttributeValue, type AttributeList, type AttributeValue, type Attributes } from '@x/tracer-core';
+import { type AttributeList, type AttributeValue, type Attributes } from '@x/tracer-core';
+import { normalizeAttributeValue } from '@x/tracer-core/internal';
 
 export const SDK_NAME = '@x/tracer-otlp';
 export const SDK_VERSION = '0.1.0';

@@ -1,4 +1,4 @@
-import { ORIGIN_UNIX_NANOS } from '@x/tracer-core';
+import { ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
 
 const TWO_32 = 4294967296;
 const ORIGIN_HI = Number(ORIGIN_UNIX_NANOS >> 32n);

@@ -1,4 +1,5 @@
-import { createBufferedTracer, describe, InvalidOptionError, optionsObject, type BufferedTracer } from '@x/tracer-core';
+import { createBufferedTracer, InvalidOptionError, type BufferedTracer } from '@x/tracer-core';
+import { describe, optionsObject } from '@x/tracer-core/internal';
 import { HttpTransport } from './http-transport.js';
 import { createJsonEncoder } from './otlp-json.js';
 import { createOtlpExporter } from './otlp-exporter.js';

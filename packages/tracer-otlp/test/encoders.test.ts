@@ -1,13 +1,7 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import {
-  ORIGIN_UNIX_NANOS,
-  SpanKind,
-  SpanRecorder,
-  SpanStatusCode,
-  TracerCounters,
-  type RecordedSpan,
-} from '@x/tracer-core';
+import { SpanKind, SpanStatusCode, type FinishedSpan } from '@x/tracer-core';
+import { ORIGIN_UNIX_NANOS, SpanRecorder, TracerCounters } from '@x/tracer-core/internal';
 import { createJsonEncoder } from '../src/otlp-json.js';
 import { createProtobufEncoder, encodeAll } from '../src/otlp-protobuf.js';
 import { decodeRequest } from './support/otlp-schema.js';
@@ -19,8 +13,8 @@ const RESOURCE = { 'service.name': 'checkout', 'deployment.environment.name': 't
 const HEADER = { resource: Object.entries(RESOURCE).flat(), scopeName: '@x/tracer-otlp', scopeVersion: '0.1.0' };
 
 /** Spans that use every field: kinds, statuses, every attribute type, events, links, drops, remote parents. */
-function recordSpans(options: { bigint: boolean }): RecordedSpan[] {
-  const spans: RecordedSpan[] = [];
+function recordSpans(options: { bigint: boolean }): FinishedSpan[] {
+  const spans: FinishedSpan[] = [];
   const recorder = new SpanRecorder({ spanLimits: { attributeCountLimit: 8, linkCountLimit: 1 } }, new TracerCounters(), (s) => spans.push(s));
   const root = recorder.startSpan({
     name: 'GET /orders/ünïcødé/😀',
@@ -158,7 +152,7 @@ describe('OTLP encoders', () => {
   });
 
   it('protobuf: large batches and long strings keep exact lengths (multi-byte length prefixes)', () => {
-    const spans: RecordedSpan[] = [];
+    const spans: FinishedSpan[] = [];
     const recorder = new SpanRecorder({}, new TracerCounters(), (s) => spans.push(s));
     for (let i = 0; i < 2000; i++) {
       const s = recorder.startSpan({ name: `span ${i}`, attributes: { payload: 'y'.repeat(i % 700) } });

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ExportFailedError, SpanKind, SpanStatusCode, ledgerProblem, type BufferedTracer, type TracerPlugin } from '@x/tracer-core';
+import {
+  ExportFailedError,
+  SpanKind,
+  SpanStatusCode,
+  ledgerProblem,
+  type BufferedTracer,
+  type TracerPlugin,
+} from '@x/tracer-core';
 import { createOtlpTracer, type OtlpTracerOptions } from '@x/tracer-otlp';
 import { describeConformance } from '@x/tracer-testkit/vitest';
 import { startReceiver, type Receiver } from './support/receiver.js';

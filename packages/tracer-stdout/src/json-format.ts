@@ -1,4 +1,4 @@
-import { spanKindName, toUnixNanos, type AttributeList, type AttributeValue, type RecordedSpan } from '@x/tracer-core';
+import { spanKindName, toUnixNanos, type AttributeList, type AttributeValue, type FinishedSpan } from '@x/tracer-core';
 import { jsonString } from './escape.js';
 
 const STATUS = ['unset', 'ok', 'error'] as const;
@@ -33,7 +33,7 @@ function jsonAttributes(list: AttributeList): string {
  * One finished span as one line of JSON (NDJSON), newline included. Field names are stable and
  * documented in the package README.
  */
-export function jsonLine(span: RecordedSpan): string {
+export function jsonLine(span: FinishedSpan): string {
   let line =
     `{"traceId":"${span.traceId}","spanId":"${span.spanId}",` +
     `"parentSpanId":${span.parentSpanId === '' ? 'null' : `"${span.parentSpanId}"`},` +

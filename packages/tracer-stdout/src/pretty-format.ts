@@ -1,4 +1,10 @@
-import { spanKindName, SpanStatusCode, type AttributeList, type AttributeValue, type RecordedSpan } from '@x/tracer-core';
+import {
+  spanKindName,
+  SpanStatusCode,
+  type AttributeList,
+  type AttributeValue,
+  type FinishedSpan,
+} from '@x/tracer-core';
 import { visible } from './escape.js';
 
 /** How pretty output looks and how long children wait for their root. */
@@ -11,7 +17,7 @@ export interface PrettyOptions {
 }
 
 /** Formats a batch; spans of traces whose root has not ended come back as `deferred`. */
-export type BatchFormatter = (batch: readonly RecordedSpan[], flushing: boolean) => { text: string; deferred: RecordedSpan[] };
+export type BatchFormatter = (batch: readonly FinishedSpan[], flushing: boolean) => { text: string; deferred: FinishedSpan[] };
 
 const KEY_ATTRIBUTES = [
   'http.request.method',
@@ -43,8 +49,8 @@ const ansi = (code: string) => (text: string) => `\u001b[${code}m${text}\u001b[0
 const COLORS: Palette = { dim: ansi('2'), error: ansi('31'), bar: ansi('36'), bold: ansi('1') };
 const PLAIN: Palette = { dim: (t) => t, error: (t) => t, bar: (t) => t, bold: (t) => t };
 
-const isLocalRoot = (span: RecordedSpan) => span.parentSpanId === '' || span.parentIsRemote;
-const byStart = (a: RecordedSpan, b: RecordedSpan) => a.startTime - b.startTime;
+const isLocalRoot = (span: FinishedSpan) => span.parentSpanId === '' || span.parentIsRemote;
+const byStart = (a: FinishedSpan, b: FinishedSpan) => a.startTime - b.startTime;
 
 /** A duration in nanoseconds, readable: µs below 1 ms, s from 1 s. */
 export function formatDuration(nanos: number): string {
@@ -71,7 +77,7 @@ function keyAttributes(list: AttributeList): string {
   return shown.join(' ') + (hidden > 0 ? ` +${hidden}` : '');
 }
 
-function waterfall(span: RecordedSpan, start: number, range: number, width: number): string {
+function waterfall(span: FinishedSpan, start: number, range: number, width: number): string {
   const from = range <= 0 ? 0 : Math.min(width - 1, Math.floor(((span.startTime - start) / range) * width));
   const to = range <= 0 ? width : Math.max(from + 1, Math.min(width, Math.ceil(((span.endTime - start) / range) * width)));
   return '·'.repeat(from) + '█'.repeat(to - from) + '·'.repeat(width - to);
@@ -79,15 +85,15 @@ function waterfall(span: RecordedSpan, start: number, range: number, width: numb
 
 interface Row {
   readonly left: string;
-  readonly span: RecordedSpan;
+  readonly span: FinishedSpan;
   readonly below: string;
   readonly note: string;
 }
 
-function renderTrace(traceId: string, spans: readonly RecordedSpan[], options: PrettyOptions, paint: Palette): string {
+function renderTrace(traceId: string, spans: readonly FinishedSpan[], options: PrettyOptions, paint: Palette): string {
   const ids = new Set(spans.map((s) => s.spanId));
-  const children = new Map<string, RecordedSpan[]>();
-  const tops: RecordedSpan[] = [];
+  const children = new Map<string, FinishedSpan[]>();
+  const tops: FinishedSpan[] = [];
   for (const span of spans) {
     if (isLocalRoot(span) || !ids.has(span.parentSpanId)) tops.push(span);
     else {
@@ -105,7 +111,7 @@ function renderTrace(traceId: string, spans: readonly RecordedSpan[], options: P
   }
 
   const rows: Row[] = [];
-  const walk = (span: RecordedSpan, lead: string, glyph: string, below: string, note: string) => {
+  const walk = (span: FinishedSpan, lead: string, glyph: string, below: string, note: string) => {
     rows.push({ left: lead + glyph + visible(span.name), span, below: lead + below, note });
     const kids = (children.get(span.spanId) ?? []).sort(byStart);
     kids.forEach((kid, i) => {
@@ -150,10 +156,10 @@ function renderTrace(traceId: string, spans: readonly RecordedSpan[], options: P
  */
 export function createPrettyFormatter(options: PrettyOptions): BatchFormatter {
   const paint = options.color ? COLORS : PLAIN;
-  const firstSeen = new WeakMap<RecordedSpan, number>();
+  const firstSeen = new WeakMap<FinishedSpan, number>();
   return (batch, flushing) => {
     const now = performance.now();
-    const traces = new Map<string, RecordedSpan[]>();
+    const traces = new Map<string, FinishedSpan[]>();
     for (const span of batch) {
       if (!firstSeen.has(span)) firstSeen.set(span, now);
       const spans = traces.get(span.traceId);
@@ -161,7 +167,7 @@ export function createPrettyFormatter(options: PrettyOptions): BatchFormatter {
       else spans.push(span);
     }
     let text = '';
-    const deferred: RecordedSpan[] = [];
+    const deferred: FinishedSpan[] = [];
     for (const [traceId, spans] of traces) {
       if (!flushing && !spans.some(isLocalRoot)) {
         const oldest = Math.min(...spans.map((s) => firstSeen.get(s)!));

@@ -1,12 +1,10 @@
 import {
   createBufferedTracer,
-  durationMillis,
-  describe,
   InvalidOptionError,
-  optionsObject,
   type BufferedTracer,
   type BufferedTracerOptions,
 } from '@x/tracer-core';
+import { durationMillis, describe, optionsObject } from '@x/tracer-core/internal';
 import { jsonLine } from './json-format.js';
 import { createPrettyFormatter, type BatchFormatter } from './pretty-format.js';
 import { createStreamExporter, type LineStream } from './stream-exporter.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { ORIGIN_UNIX_NANOS, SpanKind, SpanStatusCode } from '@x/tracer-core';
+import { SpanKind, SpanStatusCode } from '@x/tracer-core';
+import { ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
 import { createStdoutTracer } from '@x/tracer-stdout';
 
 async function collect(stream: PassThrough): Promise<string> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { ORIGIN_UNIX_NANOS, SpanKind, SpanStatusCode, type TracerPlugin } from '@x/tracer-core';
+import { SpanKind, SpanStatusCode, type TracerPlugin } from '@x/tracer-core';
+import { ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
 import { createStdoutTracer, type StdoutTracerOptions } from '@x/tracer-stdout';
 
 function setup(options: StdoutTracerOptions & { tty?: boolean } = {}) {

@@ -3,7 +3,7 @@
 import { TraceState } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { attributesToRecord, toUnixNanos, type AttributeList, type RecordedSpan } from '@x/tracer-core';
+import { attributesToRecord, toUnixNanos, type AttributeList, type FinishedSpan } from '@x/tracer-core';
 
 const hrTime = (reading: number): [number, number] => {
   const nanos = toUnixNanos(reading);
@@ -11,7 +11,7 @@ const hrTime = (reading: number): [number, number] => {
 };
 const attrs = (list: AttributeList) => ({ ...attributesToRecord(list) }) as Record<string, any>;
 
-export function toReadableSpans(spans: readonly RecordedSpan[], resource: Record<string, any>, scope: { name: string; version: string }): ReadableSpan[] {
+export function toReadableSpans(spans: readonly FinishedSpan[], resource: Record<string, any>, scope: { name: string; version: string }): ReadableSpan[] {
   const otelResource = resourceFromAttributes(resource);
   return spans.map((s) => {
     const traceState = s.traceState === '' ? undefined : new TraceState(s.traceState);

@@ -1,4 +1,4 @@
-import type { RecordedSpan } from './recorded-span.js';
+import type { FinishedSpan } from './finished-span.js';
 import type { SpanLimits } from './span-limits.js';
 
 /**
@@ -7,11 +7,11 @@ import type { SpanLimits } from './span-limits.js';
  * one of them, instead of recording it once per child. `Symbol.for`, so that two copies of this
  * package in one process still agree.
  */
-export const ACCEPT_RECORDED: unique symbol = Symbol.for('x-tracing.acceptRecorded') as never;
+export const ACCEPT_FINISHED: unique symbol = Symbol.for('x-tracing.acceptFinished') as never;
 
-/** What a sink exposes under {@link ACCEPT_RECORDED}. */
-export interface RecordedSpanSink {
-  readonly [ACCEPT_RECORDED]: {
+/** What a sink exposes under {@link ACCEPT_FINISHED}. */
+export interface FinishedSpanSink {
+  readonly [ACCEPT_FINISHED]: {
     /** The sink's span limits: a recorder feeding several sinks uses the strictest of each. */
     readonly limits: SpanLimits;
     /**
@@ -19,13 +19,13 @@ export interface RecordedSpanSink {
      * recorded it: counted as started and ended, then buffered. Returns false, and counts the call
      * as ignored, after shutdown. Never throws.
      */
-    accept(span: RecordedSpan): boolean;
+    accept(span: FinishedSpan): boolean;
   };
 }
 
 /** The sink side of `plugin`, when it has one. */
-export function sinkOf(plugin: unknown): RecordedSpanSink[typeof ACCEPT_RECORDED] | undefined {
+export function sinkOf(plugin: unknown): FinishedSpanSink[typeof ACCEPT_FINISHED] | undefined {
   if (typeof plugin !== 'object' || plugin === null) return undefined;
-  const sink = (plugin as Partial<RecordedSpanSink>)[ACCEPT_RECORDED];
+  const sink = (plugin as Partial<FinishedSpanSink>)[ACCEPT_FINISHED];
   return typeof sink === 'object' && sink !== null && typeof sink.accept === 'function' ? sink : undefined;
 }

@@ -1,19 +1,19 @@
 import { toUnixNanos } from './clock.js';
 import type { Attributes } from './attributes.js';
-import { attributesToRecord, type RecordedSpan } from './recorded-span.js';
+import { attributesToRecord, type FinishedSpan } from './finished-span.js';
 import type { SpanKind } from './span-kind.js';
 import type { SpanStatus } from './span-status.js';
 
-/** An event of a {@link SpanRecord}. */
-export interface SpanRecordEvent {
+/** An event of a {@link PlainSpan}. */
+export interface PlainSpanEvent {
   readonly name: string;
   readonly timeUnixNanos: bigint;
   readonly attributes: Attributes;
   readonly droppedAttributesCount: number;
 }
 
-/** A link of a {@link SpanRecord}. */
-export interface SpanRecordLink {
+/** A link of a {@link PlainSpan}. */
+export interface PlainSpanLink {
   readonly traceId: string;
   readonly spanId: string;
   readonly traceState: string;
@@ -23,9 +23,9 @@ export interface SpanRecordLink {
 
 /**
  * A finished span as plain data, for users and tests: unix-nanosecond bigints for times,
- * objects (null prototype) for attributes. Built from a {@link RecordedSpan} by {@link toSpanRecord}.
+ * objects (null prototype) for attributes. Built from a {@link FinishedSpan} by {@link toPlainSpan}.
  */
-export interface SpanRecord {
+export interface PlainSpan {
   readonly traceId: string;
   readonly spanId: string;
   /** undefined for a root. */
@@ -39,15 +39,15 @@ export interface SpanRecord {
   readonly durationNanos: bigint;
   readonly attributes: Attributes;
   readonly droppedAttributesCount: number;
-  readonly events: readonly SpanRecordEvent[];
+  readonly events: readonly PlainSpanEvent[];
   readonly droppedEventsCount: number;
-  readonly links: readonly SpanRecordLink[];
+  readonly links: readonly PlainSpanLink[];
   readonly droppedLinksCount: number;
   readonly status: SpanStatus;
 }
 
 /** The plain-data form of a finished span. */
-export function toSpanRecord(span: RecordedSpan): SpanRecord {
+export function toPlainSpan(span: FinishedSpan): PlainSpan {
   const start = toUnixNanos(span.startTime);
   const end = toUnixNanos(span.endTime);
   return {

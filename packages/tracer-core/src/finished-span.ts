@@ -17,7 +17,7 @@ import { UNSET_STATUS, type SpanStatus } from './span-status.js';
 export type AttributeList = readonly (string | AttributeValue)[];
 
 /** An event as kept on a recorded span. `time` is a clock reading (see `clock.ts`). */
-export interface RecordedEvent {
+export interface FinishedEvent {
   readonly name: string;
   readonly time: number;
   readonly attributes: AttributeList;
@@ -25,7 +25,7 @@ export interface RecordedEvent {
 }
 
 /** A link as kept on a recorded span. */
-export interface RecordedLink {
+export interface FinishedLink {
   readonly traceId: string;
   readonly spanId: string;
   readonly traceState: string;
@@ -38,7 +38,7 @@ export interface RecordedLink {
  * clock readings (nanoseconds since `ORIGIN_UNIX_NANOS`); `toUnixNanos` converts them.
  * Exporters must treat it as read-only.
  */
-export interface RecordedSpan {
+export interface FinishedSpan {
   readonly traceId: string;
   readonly spanId: string;
   /** '' for a root. */
@@ -54,9 +54,9 @@ export interface RecordedSpan {
   readonly endTime: number;
   readonly attributes: AttributeList;
   readonly droppedAttributesCount: number;
-  readonly events: readonly RecordedEvent[];
+  readonly events: readonly FinishedEvent[];
   readonly droppedEventsCount: number;
-  readonly links: readonly RecordedLink[];
+  readonly links: readonly FinishedLink[];
   readonly droppedLinksCount: number;
   readonly status: SpanStatus;
   /** A rough retained size in bytes, kept up to date while recording, for byte-capped buffers. */
@@ -159,17 +159,17 @@ export function attributesToRecord(list: AttributeList): Attributes {
   return out;
 }
 
-/** The mutable span behind {@link RecordedSpan}; only recorders write to it. */
-export class MutableSpan implements RecordedSpan {
+/** The mutable span behind {@link FinishedSpan}; only recorders write to it. */
+export class MutableSpan implements FinishedSpan {
   /** -1 while live, -2 once evicted from the live table, else the end reading. */
   endTime = -1;
   /** The live table's slot for this span (see `LiveSpanTable`). */
   liveSlot = -1;
   attributes: (string | AttributeValue)[];
   droppedAttributesCount: number;
-  events: RecordedEvent[] = NONE as never;
+  events: FinishedEvent[] = NONE as never;
   droppedEventsCount = 0;
-  links: readonly RecordedLink[] = NONE;
+  links: readonly FinishedLink[] = NONE;
   droppedLinksCount = 0;
   status: SpanStatus = UNSET_STATUS;
   byteSize: number;

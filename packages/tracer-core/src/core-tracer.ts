@@ -1,5 +1,5 @@
-import type { RecordedSpan } from './recorded-span.js';
-import { ACCEPT_RECORDED, type RecordedSpanSink } from './span-sink.js';
+import type { FinishedSpan } from './finished-span.js';
+import { ACCEPT_FINISHED, type FinishedSpanSink } from './finished-span-sink.js';
 import type { SpanHandle } from './span-handle.js';
 import { SpanRecorder, type RecorderOptions } from './span-recorder.js';
 import type { SpanStatus } from './span-status.js';
@@ -12,22 +12,22 @@ import type { SpanEvent, SpanStart, TracerPlugin } from './tracer-plugin.js';
  * only what happens to a finished span (`onSpanEnd`, called synchronously inside `endSpan`: it
  * must not throw or do I/O) and how to `flush`.
  */
-export abstract class RecordingTracer implements TracerPlugin {
+export abstract class CoreTracer implements TracerPlugin {
   readonly name: string;
   /** The counters behind `stats()`, shared with the subclass's buffer and scheduler. */
   protected readonly counters = new TracerCounters();
   readonly #recorder: SpanRecorder;
 
-  readonly [ACCEPT_RECORDED]: RecordedSpanSink[typeof ACCEPT_RECORDED];
+  readonly [ACCEPT_FINISHED]: FinishedSpanSink[typeof ACCEPT_FINISHED];
 
   constructor(name: string, options: RecorderOptions) {
     this.name = name;
     this.#recorder = new SpanRecorder(options, this.counters, (span) => this.onSpanEnd(span));
     const recorder = this.#recorder;
     const counters = this.counters;
-    this[ACCEPT_RECORDED] = Object.freeze({
+    this[ACCEPT_FINISHED] = Object.freeze({
       limits: recorder.limits,
-      accept: (span: RecordedSpan): boolean => {
+      accept: (span: FinishedSpan): boolean => {
         if (recorder.closed) {
           counters.ignoredAfterShutdown++;
           return false;
@@ -44,7 +44,7 @@ export abstract class RecordingTracer implements TracerPlugin {
     });
   }
 
-  protected abstract onSpanEnd(span: RecordedSpan): void;
+  protected abstract onSpanEnd(span: FinishedSpan): void;
   abstract flush(): Promise<void>;
 
   /** Spans started and not ended. */

@@ -1,0 +1,24 @@
+// @x/tracer-core/internal: the building blocks this repository's tracers share. No stability
+// promise: names here may change in any release. Plugin authors use the `.` entry.
+
+export { bytesToHex, hexToBytesInto } from './span-handle.js';
+export { isSpanKind } from './span-kind.js';
+export { normalizeStatus } from './span-status.js';
+export { normalizeAttributeValue, isAttributeKey, estimateValueBytes } from './attributes.js';
+export { resolveSpanLimits, strictestLimits } from './span-limits.js';
+export { ACCEPT_FINISHED, sinkOf, type FinishedSpanSink } from './finished-span-sink.js';
+export { toTracerError } from './errors.js';
+export { ORIGIN_UNIX_NANOS, now, fromUnixNanos } from './clock.js';
+export { createIdGenerator } from './id-generator.js';
+export { copyAttributes, MAX_NAME_LENGTH, type CopyCounts } from './finished-span.js';
+export { LiveSpanTable, type Identified } from './live-span-table.js';
+export { resolveIds, resolvedIds, LIVE, EVICTED, type ResolvedIds } from './resolve-ids.js';
+export { SpanRef } from './span-ref.js';
+export { SpanBuffer, DEFAULT_MAX_BUFFERED_SPANS, DEFAULT_MAX_BUFFERED_BYTES } from './span-buffer.js';
+export { TracerCounters } from './tracer-counters.js';
+export { SpanRecorder, DEFAULT_MAX_LIVE_SPANS } from './span-recorder.js';
+export { CoreTracer } from './core-tracer.js';
+export { ExportScheduler } from './export-scheduler.js';
+export { onProcessShutdown } from './process-hooks.js';
+export { resolveBufferOptions, type ResolvedBufferOptions } from './buffered-tracer.js';
+export { positiveInteger, durationMillis, booleanOption, optionsObject, describe } from './validate.js';
