@@ -21,4 +21,4 @@ export { CoreTracer } from './core-tracer.js';
 export { ExportScheduler } from './export-scheduler.js';
 export { onProcessShutdown } from './process-hooks.js';
 export { resolveBufferOptions, type ResolvedBufferOptions } from './buffered-tracer.js';
-export { positiveInteger, durationMillis, booleanOption, optionsObject, describe } from './validate.js';
+export { positiveInteger, durationMillis, MAX_DURATION_MILLIS, booleanOption, optionsObject, describe } from './validate.js';

@@ -9,11 +9,23 @@ export function positiveInteger(name: string, value: unknown, fallback: number):
   return value;
 }
 
-/** `value` if it is a non-negative finite number (milliseconds), `fallback` if undefined. */
+/**
+ * The longest duration a duration option takes: Node's timers hold at most 2^31-1 ms (about 24.8
+ * days) and turn anything longer into 1 ms with only a warning, so `1e10` meant as "never" would
+ * fire at once. Refusing it is the honest answer.
+ */
+export const MAX_DURATION_MILLIS = 2 ** 31 - 1;
+
+/**
+ * `value` if it is a finite number of milliseconds from 0 to {@link MAX_DURATION_MILLIS}, `fallback`
+ * if undefined; throws otherwise, naming the limit.
+ */
 export function durationMillis(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidOptionError(`${name} must be a non-negative number of milliseconds, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DURATION_MILLIS) {
+    throw new InvalidOptionError(
+      `${name} must be a non-negative number of milliseconds, at most ${MAX_DURATION_MILLIS} (about 24.8 days, the longest timer Node keeps), got ${describe(value)}`,
+    );
   }
   return value;
 }
