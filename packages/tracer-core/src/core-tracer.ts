@@ -5,6 +5,7 @@ import { SpanRecorder, type RecorderOptions } from './span-recorder.js';
 import type { SpanStatus } from './span-status.js';
 import { TracerCounters } from './tracer-counters.js';
 import type { SpanEvent, SpanStart, TracerPlugin } from './tracer-plugin.js';
+import { pluginName } from './validate.js';
 
 /**
  * Base of tracers built on {@link SpanRecorder}: the five recording methods, delegated, with the
@@ -18,10 +19,10 @@ export abstract class CoreTracer implements TracerPlugin {
   protected readonly counters = new TracerCounters();
   readonly #recorder: SpanRecorder;
 
-  readonly [ACCEPT_FINISHED]: FinishedSpanSink[typeof ACCEPT_FINISHED];
+  readonly [ACCEPT_FINISHED]: FinishedSpanSink;
 
   constructor(name: string, options: RecorderOptions) {
-    this.name = name;
+    this.name = pluginName(name, 'tracer');
     this.#recorder = new SpanRecorder(options, this.counters, (span) => this.onSpanEnd(span));
     const recorder = this.#recorder;
     const counters = this.counters;

@@ -45,18 +45,41 @@ const ERRNO: Readonly<Record<TracerErrorCode, TraceErrno>> = {
 };
 
 /**
+ * Where an error keeps the names of the classes it was built by (its own and every ancestor up to
+ * `TracerError`). `Symbol.for`: two copies of this package in one process (a plugin that bundles
+ * its own) share the key, so `instanceof` answers alike in both, as undici's errors do.
+ */
+const BRANDS: unique symbol = Symbol.for('x-tracing.error.brands') as never;
+
+/**
  * The one base class of every error this project raises. `code` is stable, `errno` is the
  * numeric code, `cause` (standard `ErrorOptions`) carries the underlying error.
+ *
+ * `instanceof` works across copies of this package: `error instanceof ExportFailedError` is true
+ * for an ExportFailedError (or subclass) built by any copy. Matching on `code` works everywhere too.
  */
 export class TracerError extends Error {
   override readonly name: string = 'TracerError';
   readonly code: TracerErrorCode;
   readonly errno: TraceErrno;
+  declare readonly [BRANDS]: readonly string[];
 
   constructor(code: TracerErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
     this.errno = ERRNO[code];
+    const brands: string[] = [];
+    for (let type: unknown = new.target; type !== Error && typeof type === 'function'; type = Object.getPrototypeOf(type)) {
+      brands.push((type as { name: string }).name);
+    }
+    Object.defineProperty(this, BRANDS, { value: Object.freeze(brands) });
+  }
+
+  /** True for an error built by this class or a subclass, in this copy of the package or another. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const brands = (value as { [BRANDS]?: unknown })[BRANDS];
+    return Array.isArray(brands) ? brands.includes(this.name) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
 

@@ -9,23 +9,23 @@ import type { SpanLimits } from './span-limits.js';
  */
 export const ACCEPT_FINISHED: unique symbol = Symbol.for('x-tracing.acceptFinished') as never;
 
-/** What a sink exposes under {@link ACCEPT_FINISHED}. */
+/** What a tracer exposes under {@link ACCEPT_FINISHED}. */
 export interface FinishedSpanSink {
-  readonly [ACCEPT_FINISHED]: {
-    /** The sink's span limits: a recorder feeding several sinks uses the strictest of each. */
-    readonly limits: SpanLimits;
-    /**
-     * Takes a finished span (read-only, possibly shared with other sinks) as if the sink had
-     * recorded it: counted as started and ended, then buffered. Returns false, and counts the call
-     * as ignored, after shutdown. Never throws.
-     */
-    accept(span: FinishedSpan): boolean;
-  };
+  /** The sink's span limits: a recorder feeding several sinks uses the strictest of each. */
+  readonly limits: SpanLimits;
+  /**
+   * Takes a finished span (read-only, possibly shared with other sinks) as if the sink had
+   * recorded it: counted as started and ended, then buffered. Returns false, and counts the call
+   * as ignored, after shutdown. Never throws.
+   */
+  accept(span: FinishedSpan): boolean;
 }
 
 /** The sink side of `plugin`, when it has one. */
-export function sinkOf(plugin: unknown): FinishedSpanSink[typeof ACCEPT_FINISHED] | undefined {
+export function sinkOf(plugin: unknown): FinishedSpanSink | undefined {
   if (typeof plugin !== 'object' || plugin === null) return undefined;
-  const sink = (plugin as Partial<FinishedSpanSink>)[ACCEPT_FINISHED];
-  return typeof sink === 'object' && sink !== null && typeof sink.accept === 'function' ? sink : undefined;
+  const sink: unknown = (plugin as { [ACCEPT_FINISHED]?: unknown })[ACCEPT_FINISHED];
+  return typeof sink === 'object' && sink !== null && typeof (sink as FinishedSpanSink).accept === 'function'
+    ? (sink as FinishedSpanSink)
+    : undefined;
 }

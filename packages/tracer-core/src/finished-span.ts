@@ -5,6 +5,7 @@ import {
   type AttributeValue,
   type Attributes,
 } from './attributes.js';
+import { LIVE } from './live-spans.js';
 import type { SpanKind } from './span-kind.js';
 import type { SpanLimits } from './span-limits.js';
 import { UNSET_STATUS, type SpanStatus } from './span-status.js';
@@ -50,7 +51,7 @@ export interface FinishedSpan {
   readonly name: string;
   readonly kind: SpanKind;
   readonly startTime: number;
-  /** -1 while the span is live. */
+  /** Negative while the span is live (see `live-spans.ts`); the end reading once ended. */
   readonly endTime: number;
   readonly attributes: AttributeList;
   readonly droppedAttributesCount: number;
@@ -161,8 +162,8 @@ export function attributesToRecord(list: AttributeList): Attributes {
 
 /** The mutable span behind {@link FinishedSpan}; only recorders write to it. */
 export class MutableSpan implements FinishedSpan {
-  /** -1 while live, -2 once evicted from the live table, else the end reading. */
-  endTime = -1;
+  /** `LIVE` while live, `EVICTED` once evicted from the live table, else the end reading. */
+  endTime = LIVE;
   /** The live table's slot for this span (see `LiveSpanTable`). */
   liveSlot = -1;
   attributes: (string | AttributeValue)[];

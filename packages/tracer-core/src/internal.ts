@@ -11,9 +11,7 @@ export { toTracerError } from './errors.js';
 export { ORIGIN_UNIX_NANOS, now, fromUnixNanos } from './clock.js';
 export { createIdGenerator } from './id-generator.js';
 export { copyAttributes, MAX_NAME_LENGTH, type CopyCounts } from './finished-span.js';
-export { LiveSpanTable, type Identified } from './live-span-table.js';
-export { resolveIds, resolvedIds, LIVE, EVICTED, type ResolvedIds } from './resolve-ids.js';
-export { SpanRef } from './span-ref.js';
+export { LiveSpans, LIVE, EVICTED, type LiveSpan, type LiveSpansOptions, type Placement } from './live-spans.js';
 export { SpanBuffer, DEFAULT_MAX_BUFFERED_SPANS, DEFAULT_MAX_BUFFERED_BYTES } from './span-buffer.js';
 export { TracerCounters } from './tracer-counters.js';
 export { SpanRecorder, DEFAULT_MAX_LIVE_SPANS } from './span-recorder.js';
@@ -21,4 +19,14 @@ export { CoreTracer } from './core-tracer.js';
 export { ExportScheduler } from './export-scheduler.js';
 export { onProcessShutdown } from './process-hooks.js';
 export { resolveBufferOptions, type ResolvedBufferOptions } from './buffered-tracer.js';
-export { positiveInteger, durationMillis, MAX_DURATION_MILLIS, booleanOption, optionsObject, describe } from './validate.js';
+export {
+  positiveInteger,
+  durationMillis,
+  MAX_DURATION_MILLIS,
+  booleanOption,
+  optionsObject,
+  describe,
+  checkPlugin,
+  pluginName,
+  PLUGIN_METHODS,
+} from './validate.js';

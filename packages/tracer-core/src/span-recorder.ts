@@ -1,12 +1,10 @@
 import { fromUnixNanos, now } from './clock.js';
 import { createIdGenerator, type IdGenerator } from './id-generator.js';
-import { LiveSpanTable } from './live-span-table.js';
+import { LiveSpans } from './live-spans.js';
 import { copyAttributes, MutableSpan, normalizeName, putAttribute, type CopyCounts, type FinishedEvent, type FinishedLink } from './finished-span.js';
-import { EVICTED, LIVE, resolvedIds, resolveIds } from './resolve-ids.js';
 import { SpanHandle } from './span-handle.js';
 import { isSpanKind, SpanKind } from './span-kind.js';
 import { resolveSpanLimits, type SpanLimits } from './span-limits.js';
-import { SpanRef } from './span-ref.js';
 import { normalizeStatus } from './span-status.js';
 import type { TracerCounters } from './tracer-counters.js';
 import type { SpanEvent, SpanLink, SpanStart } from './tracer-plugin.js';
@@ -37,24 +35,25 @@ const NO_ATTRIBUTES: readonly never[] = Object.freeze([]);
  * only in what they do with finished spans.
  *
  * Cost: `startSpan` reads the clock once, draws one span id (and a trace id for a root) and
- * allocates the span, its attribute list and the handle (a {@link SpanRef}, which lets the other
+ * allocates the span, its attribute list and the handle (a `SpanRef`, which lets the other
  * calls find the span without a lookup). Nothing else allocates unless it adds data. No method does
  * I/O or throws: a hostile argument (throwing getter, proxy) is caught and counted in `invalidCalls`.
  */
 export class SpanRecorder {
-  readonly #live: LiveSpanTable<MutableSpan>;
+  readonly #live: LiveSpans<MutableSpan>;
   readonly #limits: SpanLimits;
-  readonly #ids: IdGenerator;
   readonly #counters: TracerCounters;
   readonly #onEnd: (span: MutableSpan) => void;
-  readonly #resolved = resolvedIds<MutableSpan>();
   readonly #counts: CopyCounts = { dropped: 0, bytes: 0 };
   #closed = false;
 
   constructor(options: RecorderOptions, counters: TracerCounters, onEnd: (span: MutableSpan) => void) {
-    this.#live = new LiveSpanTable(positiveInteger('maxLiveSpans', options.maxLiveSpans, DEFAULT_MAX_LIVE_SPANS));
+    this.#live = new LiveSpans({
+      maxSpans: positiveInteger('maxLiveSpans', options.maxLiveSpans, DEFAULT_MAX_LIVE_SPANS),
+      ids: options.idGenerator ?? createIdGenerator(),
+      counters,
+    });
     this.#limits = resolveSpanLimits(options.spanLimits);
-    this.#ids = options.idGenerator ?? createIdGenerator();
     this.#counters = counters;
     this.#onEnd = onEnd;
   }
@@ -73,11 +72,7 @@ export class SpanRecorder {
    * Never throws.
    */
   discard(handle: SpanHandle): void {
-    const span = this.#find(handle);
-    if (span === undefined) return;
-    this.#live.delete(span);
-    span.endTime = EVICTED;
-    SpanRef.detach(handle);
+    this.#live.discard(handle);
   }
 
   get closed(): boolean {
@@ -91,9 +86,7 @@ export class SpanRecorder {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const live = this.#live.clear();
-    for (const span of live) span.endTime = EVICTED;
-    this.#counters.drop('live-evicted', live.length);
+    this.#live.evictAll();
   }
 
   startSpan(start: SpanStart): SpanHandle {
@@ -114,9 +107,9 @@ export class SpanRecorder {
       this.#counters.invalidCalls++;
       return SpanHandle.INVALID;
     }
-    const resolved = this.#resolved;
-    if (!resolveIds(start, this.#live, this.#ids, this.#counters, this, resolved)) return SpanHandle.INVALID;
-    const { traceId, spanId } = resolved;
+    const placement = this.#live.place(start);
+    if (placement === undefined) return SpanHandle.INVALID;
+    const { traceId, spanId } = placement;
     const kind = isSpanKind(start.kind) ? start.kind : SpanKind.INTERNAL;
     const startTime = start.startTimeUnixNanos === undefined ? now() : (fromUnixNanos(start.startTimeUnixNanos) ?? now());
     const traceState = typeof start.traceState === 'string' ? start.traceState : '';
@@ -137,8 +130,8 @@ export class SpanRecorder {
     const span = new MutableSpan(
       traceId,
       spanId,
-      resolved.parentSpanId,
-      resolved.parentIsRemote,
+      placement.parentSpanId,
+      placement.parentIsRemote,
       traceState,
       normalizeName(start.name),
       kind,
@@ -147,16 +140,10 @@ export class SpanRecorder {
       droppedAttributes,
       attributeBytes,
     );
-    resolved.localParent = undefined;
     if (start.links !== undefined) this.#addLinks(span, start.links);
-
-    const evicted = this.#live.add(span);
-    if (evicted !== undefined) {
-      evicted.endTime = EVICTED;
-      this.#counters.drop('live-evicted');
-    }
+    const handle = this.#live.issue(span);
     this.#counters.spansStarted++;
-    return new SpanRef(traceId, spanId, this, span);
+    return handle;
   }
 
   #addLinks(span: MutableSpan, links: readonly SpanLink[]): void {
@@ -193,7 +180,7 @@ export class SpanRecorder {
       return;
     }
     try {
-      const span = this.#find(handle);
+      const span = this.#live.find(handle);
       if (span === undefined) return;
       const added = putAttribute(span.attributes, key, value, this.#limits, this.#limits.attributeCountLimit);
       if (added < 0) {
@@ -213,7 +200,7 @@ export class SpanRecorder {
       return;
     }
     try {
-      const span = this.#find(handle);
+      const span = this.#live.find(handle);
       if (span === undefined) return;
       const normalized = normalizeStatus(status);
       if (normalized === undefined) {
@@ -233,7 +220,7 @@ export class SpanRecorder {
       return;
     }
     try {
-      const span = this.#find(handle);
+      const span = this.#live.find(handle);
       if (span === undefined) return;
       if (typeof event !== 'object' || event === null) {
         this.#counters.invalidCalls++;
@@ -271,26 +258,15 @@ export class SpanRecorder {
       return;
     }
     try {
-      const span = this.#find(handle);
+      const span = this.#live.find(handle);
       if (span === undefined) return;
-      this.#live.delete(span);
-      SpanRef.detach(handle);
       const endTime = endTimeUnixNanos === undefined ? now() : (fromUnixNanos(endTimeUnixNanos) ?? now());
       // A caller-supplied end before the start would give a negative duration: clamp it.
-      span.endTime = endTime < span.startTime ? span.startTime : endTime;
+      this.#live.end(span, handle, endTime < span.startTime ? span.startTime : endTime);
       this.#counters.spansEnded++;
       this.#onEnd(span);
     } catch {
       this.#counters.invalidCalls++;
     }
-  }
-
-  /** The live span `handle` addresses: through its ref when it is ours, else by its ids. */
-  #find(handle: SpanHandle): MutableSpan | undefined {
-    if (handle === SpanHandle.INVALID) return undefined; // the unsampled path: one comparison
-    const target = SpanRef.target<MutableSpan>(handle, this);
-    if (target !== undefined) return target.endTime === LIVE ? target : undefined;
-    if (typeof handle !== 'object' || handle === null) return undefined;
-    return this.#live.get(handle.traceId, handle.spanId);
   }
 }

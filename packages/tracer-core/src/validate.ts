@@ -54,3 +54,28 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
 }
+
+/** The members every TracerPlugin has as functions (`shutdown` and `stats` are optional). */
+export const PLUGIN_METHODS = ['startSpan', 'setAttribute', 'setStatus', 'addEvent', 'endSpan', 'flush'] as const;
+
+/**
+ * Throws unless `value` has every member of {@link PLUGIN_METHODS} as a function.
+ * @throws InvalidOptionError naming `what` and the first missing member.
+ */
+export function checkPlugin(value: unknown, what: string): void {
+  for (const method of PLUGIN_METHODS) {
+    if (typeof value !== 'object' || value === null || typeof (value as Record<string, unknown>)[method] !== 'function') {
+      throw new InvalidOptionError(`${what} is not a TracerPlugin: ${method} is not a function`);
+    }
+  }
+}
+
+/**
+ * A tracer's `name` option: `fallback` when undefined, else a non-empty string.
+ * @throws InvalidOptionError for anything else.
+ */
+export function pluginName(value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value === '') throw new InvalidOptionError(`name must be a non-empty string, got ${describe(value)}`);
+  return value;
+}

@@ -41,3 +41,27 @@ describe('errors', () => {
     expect(wrapped.code).toBe('ERR_TRACER_GENERIC');
   });
 });
+
+describe('errors from another copy of the package', () => {
+  // `?copy` makes Vite load the module a second time: the situation of a plugin that bundles its own core.
+  it('instanceof answers alike for errors built by either copy', async () => {
+    const secondCopy = '../src/errors.ts?copy';
+    const other = (await import(/* @vite-ignore */ secondCopy)) as typeof import('../src/errors.js');
+    expect(other.ExportFailedError).not.toBe(ExportFailedError);
+    const foreign = new other.ExportFailedError('from the other copy');
+    expect(foreign).toBeInstanceOf(ExportFailedError);
+    expect(foreign).toBeInstanceOf(TracerError);
+    expect(foreign).not.toBeInstanceOf(TimeoutError);
+    expect(new ExportFailedError('ours')).toBeInstanceOf(other.TracerError);
+    expect(new Error('plain')).not.toBeInstanceOf(TracerError);
+    expect(toTracerError(foreign, 'x')).toBe(foreign);
+  });
+
+  it('subclasses outside the package are branded too', () => {
+    class ReceiverDown extends ExportFailedError {}
+    const error = new ReceiverDown('down');
+    expect(error).toBeInstanceOf(ReceiverDown);
+    expect(error).toBeInstanceOf(ExportFailedError);
+    expect(new ExportFailedError('x')).not.toBeInstanceOf(ReceiverDown);
+  });
+});

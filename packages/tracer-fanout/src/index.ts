@@ -1,8 +1,8 @@
 export {
   createFanoutTracer,
-  MAX_CHILDREN,
   type FanoutTracer,
   type FanoutTracerOptions,
   type FanoutStats,
 } from './fanout-tracer.js';
+export { MAX_CHILDREN } from './fanout-children.js';
 export { FanoutError, type ChildFailure } from './fanout-error.js';

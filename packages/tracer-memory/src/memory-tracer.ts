@@ -1,6 +1,5 @@
 import {
   toPlainSpan,
-  InvalidOptionError,
   type RecorderOptions,
   type ShutdownOptions,
   type SpanBufferOptions,
@@ -33,9 +32,6 @@ class MemoryTracerImpl extends CoreTracer implements MemoryTracer {
   readonly #buffer: SpanBuffer;
 
   constructor(options: MemoryTracerOptions) {
-    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-      throw new InvalidOptionError('name must be a non-empty string');
-    }
     super(options.name ?? 'memory', options);
     this.#buffer = SpanBuffer.fromOptions(options, this.counters);
   }

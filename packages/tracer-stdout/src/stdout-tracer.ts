@@ -54,9 +54,6 @@ export function createStdoutTracer(options?: StdoutTracerOptions): BufferedTrace
   if (format !== 'json' && format !== 'pretty') {
     throw new InvalidOptionError(`format must be 'json' or 'pretty', got ${describe(format)}`);
   }
-  if (resolved.name !== undefined && (typeof resolved.name !== 'string' || resolved.name === '')) {
-    throw new InvalidOptionError(`name must be a non-empty string, got ${describe(resolved.name)}`);
-  }
   const noColor = (resolved.env ?? process.env).NO_COLOR;
   const formatter =
     format === 'json'

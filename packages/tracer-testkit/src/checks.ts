@@ -1,4 +1,5 @@
 import { SpanHandle, SpanStatusCode, ledgerProblem, type TracerPlugin, type TracerStats } from '@x/tracer-core';
+import { PLUGIN_METHODS } from '@x/tracer-core/internal';
 import { FOREIGN_HANDLES, GARBAGE } from './garbage.js';
 
 /** What each check gets: a way to make fresh plugins, and the time bound for flush. */
@@ -113,7 +114,7 @@ export const CHECKS: Readonly<Record<string, Check>> = {
   'has a name and every method': async ({ make }) => {
     const plugin = await make();
     if (typeof plugin.name !== 'string' || plugin.name === '') fail('name must be a non-empty string');
-    for (const method of ['startSpan', 'setAttribute', 'setStatus', 'addEvent', 'endSpan', 'flush'] as const) {
+    for (const method of PLUGIN_METHODS) {
       if (typeof plugin[method] !== 'function') fail(`${method} is not a function`);
     }
     for (const method of ['shutdown', 'stats'] as const) {

@@ -1,0 +1,181 @@
+import type { IdGenerator } from './id-generator.js';
+import { LiveSpanTable, type Identified } from './live-span-table.js';
+import { SpanHandle, ZERO_SPAN_ID } from './span-handle.js';
+import { SpanRef } from './span-ref.js';
+import type { TracerCounters } from './tracer-counters.js';
+import type { SpanStart } from './tracer-plugin.js';
+
+/** `endTime` of a span that is live: started, not ended, not evicted. */
+export const LIVE = -1;
+/** `endTime` of a span evicted from the live table (full, or shut down) before it ended. */
+export const EVICTED = -2;
+
+/**
+ * What {@link LiveSpans} needs of a span. `endTime` doubles as the span's state: {@link LIVE},
+ * {@link EVICTED}, or anything else once ended (a recorder keeps the end reading there), so the
+ * state costs no field of its own.
+ */
+export interface LiveSpan extends Identified {
+  endTime: number;
+}
+
+/** Where a new span goes, as {@link LiveSpans.place} found it. Reused by every call: read it at once. */
+export interface Placement<T> {
+  traceId: string;
+  spanId: string;
+  /** '' for a root. */
+  parentSpanId: string;
+  parentIsRemote: boolean;
+  /** The parent, when it is live here. */
+  localParent: T | undefined;
+}
+
+/** Options of {@link LiveSpans}. */
+export interface LiveSpansOptions<T> {
+  /** Most spans live at once; the oldest is evicted to make room. */
+  readonly maxSpans: number;
+  readonly ids: IdGenerator;
+  /** Where `live-evicted` and `invalidCalls` are counted. */
+  readonly counters: TracerCounters;
+  /** Called for each span evicted (after it was marked {@link EVICTED} and counted). Must not throw. */
+  readonly onEvict?: (span: T) => void;
+}
+
+/**
+ * The one owner of live spans for a tracer (the recorder and the fan-out each hold one): it applies
+ * the contract's parent rules and draws ids ({@link place}), issues the handle that carries its span
+ * ({@link issue}), finds a span from any handle ({@link find}), ends, discards and evicts, and keeps
+ * the span-state markers. Bounded by `maxSpans`: adding to a full table evicts the oldest live span
+ * (most likely a leak: started, never ended), counted as `live-evicted`.
+ *
+ * Cost: `place` reads each property of the start and of the parent once and draws one or two ids;
+ * `issue` allocates only the handle; `find` with a handle this object issued is a private-field read.
+ * Nothing here does I/O; `place` may throw on a hostile start object (a throwing getter), which
+ * callers catch.
+ */
+export class LiveSpans<T extends LiveSpan> {
+  readonly #table: LiveSpanTable<T>;
+  readonly #ids: IdGenerator;
+  readonly #counters: TracerCounters;
+  readonly #onEvict: ((span: T) => void) | undefined;
+  readonly #placement: Placement<T> = { traceId: '', spanId: '', parentSpanId: '', parentIsRemote: false, localParent: undefined };
+
+  constructor(options: LiveSpansOptions<T>) {
+    this.#table = new LiveSpanTable(options.maxSpans);
+    this.#ids = options.ids;
+    this.#counters = options.counters;
+    this.#onEvict = options.onEvict;
+  }
+
+  get size(): number {
+    return this.#table.size;
+  }
+
+  /**
+   * The parent rules of the contract, in one place: no parent gives a root (with `start.traceId`
+   * when valid, else a fresh trace id); an all-zero parent span id gives `undefined` (INVALID: the
+   * trace is not sampled); a parent live here gives a local child; any other valid handle is a
+   * remote parent, joined; anything else is counted as an invalid call and gives a root. The span
+   * id is `start.spanId` when valid and not already live, else a fresh one.
+   *
+   * Returns a placement object that the next call reuses (no allocation), or undefined for INVALID.
+   */
+  place(start: SpanStart): Placement<T> | undefined {
+    const out = this.#placement;
+    const parent = start.parent;
+    let parentSpanId = '';
+    let parentIsRemote = false;
+    let localParent: T | undefined;
+    if (parent === undefined || parent === null) {
+      const wanted = start.traceId;
+      out.traceId = wanted !== undefined && SpanHandle.isValidTraceId(wanted) ? wanted : this.#ids.traceId();
+    } else {
+      if (parent === SpanHandle.INVALID) return undefined;
+      localParent = this.#issued(parent);
+      if (localParent === undefined) {
+        const parentTraceId: unknown = parent.traceId;
+        const parentId: unknown = parent.spanId;
+        if (parentId === ZERO_SPAN_ID) return undefined;
+        localParent = this.#table.peek(parentTraceId, parentId);
+        if (localParent === undefined) {
+          if (SpanHandle.isValidTraceId(parentTraceId) && SpanHandle.isValidSpanId(parentId)) {
+            out.traceId = parentTraceId;
+            parentSpanId = parentId;
+            parentIsRemote = true;
+          } else {
+            // Not a handle at all: a root rather than a lost span, and the misuse is counted.
+            this.#counters.invalidCalls++;
+            out.traceId = this.#ids.traceId();
+          }
+        }
+      }
+      if (localParent !== undefined) {
+        out.traceId = localParent.traceId;
+        parentSpanId = localParent.spanId;
+      }
+    }
+    const wantedSpanId = start.spanId;
+    out.spanId =
+      wantedSpanId !== undefined && SpanHandle.isValidSpanId(wantedSpanId) && !this.#table.has(wantedSpanId)
+        ? wantedSpanId
+        : this.#ids.spanId();
+    out.parentSpanId = parentSpanId;
+    out.parentIsRemote = parentIsRemote;
+    out.localParent = localParent;
+    return out;
+  }
+
+  /**
+   * Makes `span` live and returns its handle (a {@link SpanRef}: the ids, plus the span privately).
+   * A full table first evicts its oldest span. Forgets the last placement's parent, so the scratch
+   * does not keep a span alive.
+   */
+  issue(span: T): SpanHandle {
+    this.#placement.localParent = undefined;
+    const evicted = this.#table.add(span);
+    if (evicted !== undefined) this.#evict(evicted);
+    return new SpanRef(span.traceId, span.spanId, this, span);
+  }
+
+  /** The live span `handle` addresses: through its ref when this object issued it, else by its ids. Never throws. */
+  find(handle: SpanHandle): T | undefined {
+    if (handle === SpanHandle.INVALID) return undefined; // the unsampled path: one comparison
+    const issued = SpanRef.target<T>(handle, this);
+    if (issued !== undefined) return issued.endTime === LIVE ? issued : undefined;
+    if (typeof handle !== 'object' || handle === null) return undefined;
+    return this.#table.get(handle.traceId, handle.spanId);
+  }
+
+  /** `span` (found through `handle`) ended at `endTime`: it leaves the table and the handle lets go of it. */
+  end(span: T, handle: SpanHandle, endTime: number): void {
+    this.#table.delete(span);
+    SpanRef.detach(handle);
+    span.endTime = endTime;
+  }
+
+  /** Forgets a live span without ending it or counting it (its owner counted the drop elsewhere). */
+  discard(handle: SpanHandle): void {
+    const span = this.find(handle);
+    if (span === undefined) return;
+    this.#table.delete(span);
+    SpanRef.detach(handle);
+    span.endTime = EVICTED;
+  }
+
+  /** Evicts every live span (at shutdown): each is counted as `live-evicted`. */
+  evictAll(): void {
+    for (const span of this.#table.clear()) this.#evict(span);
+  }
+
+  #evict(span: T): void {
+    span.endTime = EVICTED;
+    this.#counters.drop('live-evicted');
+    this.#onEvict?.(span);
+  }
+
+  /** The parent when it is a live span this object issued the handle of. */
+  #issued(parent: SpanHandle): T | undefined {
+    const span = SpanRef.target<T>(parent, this);
+    return span !== undefined && span.endTime === LIVE ? span : undefined;
+  }
+}

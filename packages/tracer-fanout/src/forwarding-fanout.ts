@@ -1,0 +1,215 @@
+import { SpanHandle, type SpanEvent, type SpanStart, type SpanStatus, type TracerPlugin, type TracerStats } from '@x/tracer-core';
+import { LIVE, LiveSpans, TracerCounters, type FinishedSpanSink, type LiveSpan, type SpanRecorder } from '@x/tracer-core/internal';
+import { FanoutBase, type FanoutSetup } from './fanout-base.js';
+import { recorderForSinks } from './shared-recorder.js';
+
+const enum Op {
+  SetAttribute,
+  SetStatus,
+  AddEvent,
+  End,
+}
+const OP_NAMES = ['setAttribute', 'setStatus', 'addEvent', 'endSpan'] as const;
+const ZERO_SPAN_ID = SpanHandle.INVALID.spanId;
+/** The recording calls after `startSpan`, as the shared recorder and every plugin have them. */
+type RecordingCalls = Pick<TracerPlugin, 'setAttribute' | 'setStatus' | 'addEvent' | 'endSpan'>;
+
+/** One recording call on `target`. A switch instead of a callback per call: no closure on the hot path. */
+function apply(target: RecordingCalls, op: Op, handle: SpanHandle, a: unknown, b: unknown): void {
+  if (op === Op.SetAttribute) target.setAttribute(handle, a as string, b as never);
+  else if (op === Op.SetStatus) target.setStatus(handle, a as SpanStatus);
+  else if (op === Op.AddEvent) target.addEvent(handle, a as SpanEvent);
+  else target.endSpan(handle, a as bigint | undefined);
+}
+
+/** `endTime` of a forwarded span once it ended (the children keep the real times). */
+const ENDED = 0;
+
+/**
+ * A span as the fan-out tracks it: which children recorded it, and each child's own handle, so
+ * every child is addressed with the handle it issued (its fast path).
+ */
+class ForwardedSpan implements LiveSpan {
+  endTime = LIVE;
+  liveSlot = -1;
+  constructor(
+    readonly traceId: string,
+    readonly spanId: string,
+    /** Children called for this span: forwarded children that did not return INVALID for it. */
+    readonly mask: number,
+    readonly handles: SpanHandle[],
+    /** The span in the shared recorder that feeds the sink children, when there is one. */
+    readonly shared: SpanHandle | undefined,
+  ) {}
+}
+
+/**
+ * The fan-out when some child is not built on the core (a third-party plugin): it draws the ids,
+ * keeps its own table of live spans, and forwards every recording call to each child that recorded
+ * the span, each call in its own try/catch. Children built on the core, if any, are still fed by one
+ * shared recorder (see `recorderForSinks`), so they cost one recording between them.
+ */
+export class ForwardingFanout extends FanoutBase {
+  readonly #plugins: readonly TracerPlugin[];
+  /** The children that get every call forwarded (those that do not accept finished spans), as a bit mask. */
+  readonly #forwardedMask: number;
+  readonly #live: LiveSpans<ForwardedSpan>;
+  readonly #recorder: SpanRecorder | undefined;
+  /** The shared recorder's counters: only its attribute and misuse counts surface in the fan-out's stats. */
+  readonly #recorderCounters = new TracerCounters();
+  #closed = false;
+
+  /** `sinks[i]` is child i's sink side, or undefined for a child that gets its calls forwarded. */
+  constructor(setup: FanoutSetup, sinks: readonly (FinishedSpanSink | undefined)[]) {
+    super(setup);
+    this.#plugins = setup.children.plugins;
+    this.#forwardedMask = sinks.reduce((mask, sink, i) => (sink === undefined ? mask | (1 << i) : mask), 0);
+    const accepting = sinks.filter((sink) => sink !== undefined);
+    this.#recorder = accepting.length === 0 ? undefined : recorderForSinks(accepting, setup, this.#recorderCounters);
+    this.#live = new LiveSpans({
+      maxSpans: setup.maxLiveSpans,
+      ids: setup.ids,
+      counters: setup.counters,
+      onEvict: (span) => {
+        if (span.shared !== undefined) this.#recorder!.discard(span.shared);
+      },
+    });
+  }
+
+  startSpan(start: SpanStart): SpanHandle {
+    if (this.#closed) {
+      this.counters.ignoredAfterShutdown++;
+      return SpanHandle.INVALID;
+    }
+    try {
+      return this.#start(start);
+    } catch {
+      this.counters.invalidCalls++;
+      return SpanHandle.INVALID;
+    }
+  }
+
+  #start(start: SpanStart): SpanHandle {
+    if (typeof start !== 'object' || start === null) {
+      this.counters.invalidCalls++;
+      return SpanHandle.INVALID;
+    }
+    const placement = this.#live.place(start);
+    if (placement === undefined) return SpanHandle.INVALID;
+    const { traceId, spanId, parentSpanId, localParent } = placement;
+    // Only children that recorded a local parent record its child: an unsampled trace stays so.
+    const mask = localParent === undefined ? this.#forwardedMask : localParent.mask;
+    const childParents = localParent?.handles;
+    // A parent that is not ours is remote for every child; a local one is addressed per child.
+    const remoteParent: SpanHandle | undefined =
+      localParent === undefined && parentSpanId !== '' ? { traceId, spanId: parentSpanId } : undefined;
+    const sharedParent = localParent === undefined ? remoteParent : localParent.shared;
+    const childStart = {
+      name: start.name,
+      kind: start.kind,
+      parent: remoteParent,
+      attributes: start.attributes,
+      startTimeUnixNanos: start.startTimeUnixNanos,
+      links: start.links,
+      traceState: start.traceState,
+      traceId,
+      spanId,
+    };
+
+    let shared: SpanHandle | undefined;
+    if (this.#recorder !== undefined && (localParent === undefined || sharedParent !== undefined)) {
+      childStart.parent = sharedParent;
+      const handle = this.#recorder.startSpan(childStart);
+      if (handle !== SpanHandle.INVALID) shared = handle;
+      childStart.parent = remoteParent;
+    }
+    let sampled = 0;
+    const handles: SpanHandle[] = new Array(this.#plugins.length);
+    for (let i = 0, bits = mask; bits !== 0; i++, bits >>>= 1) {
+      if ((bits & 1) === 0) continue;
+      let handle: SpanHandle;
+      if (childParents !== undefined) childStart.parent = childParents[i];
+      try {
+        handle = this.#plugins[i]!.startSpan(childStart);
+      } catch (error) {
+        this.children.fault(i, 'startSpan', error);
+        continue;
+      }
+      if (typeof handle !== 'object' || handle === null) {
+        this.children.fault(i, 'startSpan (returned no handle)');
+        continue;
+      }
+      if ((handle.spanId === spanId && handle.traceId === traceId) || SpanHandle.isValid(handle)) {
+        // (A child that chose its own ids is still addressed with its own handle; ids differ there.)
+        sampled |= 1 << i;
+        handles[i] = handle;
+      } else if ((handle as SpanHandle).spanId !== ZERO_SPAN_ID) {
+        this.children.fault(i, 'startSpan (returned a malformed handle)');
+      }
+    }
+    if (sampled === 0 && shared === undefined) return SpanHandle.INVALID;
+    const handle = this.#live.issue(new ForwardedSpan(traceId, spanId, sampled, handles, shared));
+    this.counters.spansStarted++;
+    return handle;
+  }
+
+  setAttribute(span: SpanHandle, key: string, value: unknown): void {
+    this.#forward(Op.SetAttribute, span, key, value);
+  }
+
+  setStatus(span: SpanHandle, status: SpanStatus): void {
+    this.#forward(Op.SetStatus, span, status, undefined);
+  }
+
+  addEvent(span: SpanHandle, event: SpanEvent): void {
+    this.#forward(Op.AddEvent, span, event, undefined);
+  }
+
+  endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
+    this.#forward(Op.End, span, endTimeUnixNanos, undefined);
+  }
+
+  /** Forwards one recording call to the shared recorder and to the children that recorded the span. */
+  #forward(op: Op, handle: SpanHandle, a: unknown, b: unknown): void {
+    if (this.#closed) {
+      this.counters.ignoredAfterShutdown++;
+      return;
+    }
+    try {
+      const span = this.#live.find(handle);
+      if (span === undefined) return;
+      if (op === Op.End) this.#live.end(span, handle, ENDED);
+      // The recorder never throws; it feeds every sink child at the end.
+      if (span.shared !== undefined) apply(this.#recorder!, op, span.shared, a, b);
+      for (let i = 0, bits = span.mask; bits !== 0; i++, bits >>>= 1) {
+        if ((bits & 1) === 0) continue;
+        try {
+          apply(this.#plugins[i]!, op, span.handles[i]!, a, b);
+        } catch (error) {
+          this.children.fault(i, OP_NAMES[op], error);
+        }
+      }
+      if (op === Op.End) {
+        this.counters.spansEnded++;
+        this.counters.spansExported++;
+      }
+    } catch {
+      this.counters.invalidCalls++;
+    }
+  }
+
+  protected stopRecording(): void {
+    this.#closed = true;
+    this.#live.evictAll();
+    this.#recorder?.close();
+  }
+
+  protected ownStats(): TracerStats {
+    const own = this.counters.snapshot(this.#live.size, 0);
+    return {
+      ...own,
+      attributesDropped: own.attributesDropped + this.#recorderCounters.attributesDropped,
+      invalidCalls: own.invalidCalls + this.#recorderCounters.invalidCalls,
+    };
+  }
+}
