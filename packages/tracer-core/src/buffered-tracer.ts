@@ -1,3 +1,4 @@
+import { startDeadline, shutdownTimeout } from './deadline.js';
 import { ExportFailedError, TimeoutError, type TracerError } from './errors.js';
 import { ExportScheduler, type ExportSchedulerOptions } from './export-scheduler.js';
 import { onProcessShutdown } from './process-hooks.js';
@@ -93,16 +94,15 @@ class BufferedTracerImpl extends CoreTracer implements BufferedTracer {
     this.#unhook?.();
     this.stopRecording();
     this.#scheduler.stop();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, timeoutMillis, 'timeout')));
+    const deadline = startDeadline(timeoutMillis);
     const outcome = await Promise.race([
       this.#scheduler.flush().then(
         () => undefined,
         (error: TracerError) => error,
       ),
-      deadline,
+      deadline.passed,
     ]);
-    clearTimeout(timer);
+    deadline.cancel();
     if (outcome === 'timeout') this.#scheduler.abandon('shutdown');
     const dropped = this.#buffer.dropWaiting('shutdown');
     await Promise.race([
@@ -124,11 +124,6 @@ class BufferedTracerImpl extends CoreTracer implements BufferedTracer {
   stats(): TracerStats {
     return this.counters.snapshot(this.liveSpans, this.#buffer.size, this.#buffer.bytes);
   }
-}
-
-function shutdownTimeout(options: ShutdownOptions | undefined, fallback: number): number {
-  const value: unknown = typeof options === 'object' && options !== null ? options.timeoutMillis : undefined;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
 /**

@@ -18,6 +18,7 @@ export { SpanRecorder, DEFAULT_MAX_LIVE_SPANS } from './span-recorder.js';
 export { CoreTracer } from './core-tracer.js';
 export { ExportScheduler } from './export-scheduler.js';
 export { onProcessShutdown } from './process-hooks.js';
+export { startDeadline, shutdownTimeout, type Deadline } from './deadline.js';
 export { resolveBufferOptions, type ResolvedBufferOptions } from './buffered-tracer.js';
 export {
   positiveInteger,

@@ -175,13 +175,9 @@ export class SpanRecorder {
   }
 
   setAttribute(handle: SpanHandle, key: string, value: unknown): void {
-    if (this.#closed) {
-      this.#counters.ignoredAfterShutdown++;
-      return;
-    }
+    const span = this.#target(handle);
+    if (span === undefined) return;
     try {
-      const span = this.#live.find(handle);
-      if (span === undefined) return;
       const added = putAttribute(span.attributes, key, value, this.#limits, this.#limits.attributeCountLimit);
       if (added < 0) {
         span.droppedAttributesCount++;
@@ -195,13 +191,9 @@ export class SpanRecorder {
   }
 
   setStatus(handle: SpanHandle, status: unknown): void {
-    if (this.#closed) {
-      this.#counters.ignoredAfterShutdown++;
-      return;
-    }
+    const span = this.#target(handle);
+    if (span === undefined) return;
     try {
-      const span = this.#live.find(handle);
-      if (span === undefined) return;
       const normalized = normalizeStatus(status);
       if (normalized === undefined) {
         this.#counters.invalidCalls++;
@@ -215,13 +207,9 @@ export class SpanRecorder {
   }
 
   addEvent(handle: SpanHandle, event: SpanEvent): void {
-    if (this.#closed) {
-      this.#counters.ignoredAfterShutdown++;
-      return;
-    }
+    const span = this.#target(handle);
+    if (span === undefined) return;
     try {
-      const span = this.#live.find(handle);
-      if (span === undefined) return;
       if (typeof event !== 'object' || event === null) {
         this.#counters.invalidCalls++;
         return;
@@ -253,13 +241,9 @@ export class SpanRecorder {
   }
 
   endSpan(handle: SpanHandle, endTimeUnixNanos?: bigint): void {
-    if (this.#closed) {
-      this.#counters.ignoredAfterShutdown++;
-      return;
-    }
+    const span = this.#target(handle);
+    if (span === undefined) return;
     try {
-      const span = this.#live.find(handle);
-      if (span === undefined) return;
       const endTime = endTimeUnixNanos === undefined ? now() : (fromUnixNanos(endTimeUnixNanos) ?? now());
       // A caller-supplied end before the start would give a negative duration: clamp it.
       this.#live.end(span, handle, endTime < span.startTime ? span.startTime : endTime);
@@ -267,6 +251,23 @@ export class SpanRecorder {
       this.#onEnd(span);
     } catch {
       this.#counters.invalidCalls++;
+    }
+  }
+
+  /**
+   * The live span a recording call addresses, or undefined: after shutdown (counted as ignored), for
+   * an unknown, ended or INVALID handle, or a hostile one whose getters throw (counted as invalid).
+   */
+  #target(handle: SpanHandle): MutableSpan | undefined {
+    if (this.#closed) {
+      this.#counters.ignoredAfterShutdown++;
+      return undefined;
+    }
+    try {
+      return this.#live.find(handle);
+    } catch {
+      this.#counters.invalidCalls++;
+      return undefined;
     }
   }
 }

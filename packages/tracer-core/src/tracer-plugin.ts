@@ -53,7 +53,10 @@ export interface SpanEvent {
 
 /** Options for {@link TracerPlugin.shutdown}. */
 export interface ShutdownOptions {
-  /** How long the final flush may take before what is left is dropped and counted. */
+  /**
+   * How long the final flush may take before what is left is dropped and counted. Any length is
+   * taken as given (`Infinity`: no deadline); not a number from 0 up: the tracer's default.
+   */
   readonly timeoutMillis?: number;
 }
 

@@ -1,5 +1,5 @@
 import type { IdGenerator, ShutdownOptions, SpanEvent, SpanHandle, SpanStart, SpanStatus, TracerStats } from '@x/tracer-core';
-import type { TracerCounters } from '@x/tracer-core/internal';
+import { shutdownTimeout, type TracerCounters } from '@x/tracer-core/internal';
 import type { FanoutChildren } from './fanout-children.js';
 import { FanoutError } from './fanout-error.js';
 import type { FanoutStats, FanoutTracer } from './fanout-tracer.js';
@@ -60,8 +60,7 @@ export abstract class FanoutBase implements FanoutTracer {
   }
 
   async #final(options: ShutdownOptions | undefined): Promise<void> {
-    const wanted: unknown = typeof options === 'object' && options !== null ? options.timeoutMillis : undefined;
-    const timeoutMillis = typeof wanted === 'number' && Number.isFinite(wanted) && wanted >= 0 ? wanted : this.#shutdownTimeoutMillis;
+    const timeoutMillis = shutdownTimeout(options, this.#shutdownTimeoutMillis);
     this.stopRecording();
     const plugins = this.children.plugins;
     const failures = await settleChildren(

@@ -1,4 +1,5 @@
 import { TimeoutError } from '@x/tracer-core';
+import { startDeadline } from '@x/tracer-core/internal';
 import type { ChildFailure } from './fanout-error.js';
 
 /**
@@ -11,12 +12,11 @@ export async function settleChildren(
   operation: (index: number) => unknown,
   deadlineMillis: number,
 ): Promise<ChildFailure[]> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, deadlineMillis, 'timeout')));
+  const deadline = startDeadline(deadlineMillis);
   const outcomes = await Promise.all(
     keys.map(async (child, index): Promise<ChildFailure | undefined> => {
       try {
-        const result = await Promise.race([Promise.resolve().then(() => operation(index)), deadline]);
+        const result = await Promise.race([Promise.resolve().then(() => operation(index)), deadline.passed]);
         if (result === 'timeout') {
           return { child, error: new TimeoutError(`did not settle within ${deadlineMillis} ms`) };
         }
@@ -26,6 +26,6 @@ export async function settleChildren(
       }
     }),
   );
-  clearTimeout(timer);
+  deadline.cancel();
   return outcomes.filter((outcome): outcome is ChildFailure => outcome !== undefined);
 }

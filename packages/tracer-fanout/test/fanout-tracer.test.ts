@@ -231,6 +231,25 @@ describe('createFanoutTracer', () => {
     expect(ledgerProblem(fanout.stats())).toBeUndefined();
   });
 
+  it.each(['flushTimeoutMillis', 'shutdownTimeoutMillis'] as const)(
+    '%s: 2^31-1 ms is taken, one more is refused naming the limit (Node would make it 1 ms)',
+    (option) => {
+      expect(() => createFanoutTracer([], { [option]: 2 ** 31 - 1 })).not.toThrow();
+      expect(() => createFanoutTracer([], { [option]: 2 ** 31 })).toThrow(
+        new RegExp(`${option} must be a non-negative number of milliseconds, at most 2147483647`),
+      );
+    },
+  );
+
+  it('shutdown with a deadline past the timer limit waits for a slow child instead of failing it', async () => {
+    const memory = createMemoryTracer();
+    const slow = variant(memory, 'slow', {
+      shutdown: () => new Promise<void>((resolve) => setTimeout(resolve, 50)),
+    });
+    const fanout = createFanoutTracer([slow, createMemoryTracer()]);
+    await expect(fanout.shutdown({ timeoutMillis: 1e10 })).resolves.toBeUndefined();
+  });
+
   it('rejects what is not a list of plugins', () => {
     expect(() => createFanoutTracer('x' as never)).toThrow(/children must be an array/);
     expect(() => createFanoutTracer([{ name: 'half' } as never])).toThrow(/children\[0\] is not a TracerPlugin: startSpan is not a function/);
