@@ -1,30 +1,30 @@
 import type { FinishedSpan } from './finished-span.js';
 import { ACCEPT_FINISHED, type FinishedSpanSink } from './finished-span-sink.js';
-import type { SpanHandle } from './span-handle.js';
+import { DelegatingTracer } from './delegating-tracer.js';
 import { SpanRecorder, type RecorderOptions } from './span-recorder.js';
-import type { SpanStatus } from './span-status.js';
 import { TracerCounters } from './tracer-counters.js';
-import type { SpanEvent, SpanStart, TracerPlugin } from './tracer-plugin.js';
+import type { TracerPlugin } from './tracer-plugin.js';
 import { pluginName } from './validate.js';
 
 /**
- * Base of tracers built on {@link SpanRecorder}: the five recording methods, delegated, with the
+ * Base of tracers built on {@link SpanRecorder}: the five recording methods, delegated to it, with the
  * recorder's guarantees (never throw, no-op on unknown handles, counted drops). A subclass says
  * only what happens to a finished span (`onSpanEnd`, called synchronously inside `endSpan`: it
  * must not throw or do I/O) and how to `flush`.
  */
-export abstract class CoreTracer implements TracerPlugin {
+export abstract class CoreTracer extends DelegatingTracer implements TracerPlugin {
   readonly name: string;
   /** The counters behind `stats()`, shared with the subclass's buffer and scheduler. */
   protected readonly counters = new TracerCounters();
-  readonly #recorder: SpanRecorder;
+  protected readonly recording: SpanRecorder;
 
   readonly [ACCEPT_FINISHED]: FinishedSpanSink;
 
   constructor(name: string, options: RecorderOptions) {
+    super();
     this.name = pluginName(name, 'tracer');
-    this.#recorder = new SpanRecorder(options, this.counters, (span) => this.onSpanEnd(span));
-    const recorder = this.#recorder;
+    const recorder = new SpanRecorder(options, this.counters, (span) => this.onSpanEnd(span));
+    this.recording = recorder;
     const counters = this.counters;
     this[ACCEPT_FINISHED] = Object.freeze({
       limits: recorder.limits,
@@ -50,31 +50,11 @@ export abstract class CoreTracer implements TracerPlugin {
 
   /** Spans started and not ended. */
   protected get liveSpans(): number {
-    return this.#recorder.liveCount;
+    return this.recording.liveCount;
   }
 
   /** Stops recording for good; live spans are counted as `live-evicted`. */
   protected stopRecording(): void {
-    this.#recorder.close();
-  }
-
-  startSpan(start: SpanStart): SpanHandle {
-    return this.#recorder.startSpan(start);
-  }
-
-  setAttribute(span: SpanHandle, key: string, value: unknown): void {
-    this.#recorder.setAttribute(span, key, value);
-  }
-
-  setStatus(span: SpanHandle, status: SpanStatus): void {
-    this.#recorder.setStatus(span, status);
-  }
-
-  addEvent(span: SpanHandle, event: SpanEvent): void {
-    this.#recorder.addEvent(span, event);
-  }
-
-  endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
-    this.#recorder.endSpan(span, endTimeUnixNanos);
+    this.recording.close();
   }
 }

@@ -16,6 +16,7 @@ export { SpanBuffer, DEFAULT_MAX_BUFFERED_SPANS, DEFAULT_MAX_BUFFERED_BYTES } fr
 export { TracerCounters } from './tracer-counters.js';
 export { SpanRecorder, DEFAULT_MAX_LIVE_SPANS } from './span-recorder.js';
 export { CoreTracer } from './core-tracer.js';
+export { DelegatingTracer, type RecordingCalls } from './delegating-tracer.js';
 export { ExportScheduler } from './export-scheduler.js';
 export { onProcessShutdown } from './process-hooks.js';
 export { startDeadline, shutdownTimeout, type Deadline } from './deadline.js';

@@ -59,6 +59,7 @@ export class LiveSpans<T extends LiveSpan> {
   readonly #counters: TracerCounters;
   readonly #onEvict: ((span: T) => void) | undefined;
   readonly #placement: Placement<T> = { traceId: '', spanId: '', parentSpanId: '', parentIsRemote: false, localParent: undefined };
+  #closed = false;
 
   constructor(options: LiveSpansOptions<T>) {
     this.#table = new LiveSpanTable(options.maxSpans);
@@ -69,6 +70,61 @@ export class LiveSpans<T extends LiveSpan> {
 
   get size(): number {
     return this.#table.size;
+  }
+
+  /** True once {@link close} ran: the tracer was shut down. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * `startSpan` of the contract, for every tracer: after {@link close}, counted as ignored; a start
+   * that is not an object, or whose getters throw, counted as invalid; an INVALID parent gives
+   * INVALID. Otherwise `create` (called on `owner`) builds the span where {@link place} put it, or
+   * returns undefined for INVALID (nothing sampled it); the span becomes live, counted as started,
+   * and its handle is returned. Never throws.
+   */
+  start<C>(start: SpanStart, create: (this: C, start: SpanStart, placement: Placement<T>) => T | undefined, owner: C): SpanHandle {
+    if (this.#closed) {
+      this.#counters.ignoredAfterShutdown++;
+      return SpanHandle.INVALID;
+    }
+    try {
+      if (typeof start !== 'object' || start === null) {
+        this.#counters.invalidCalls++;
+        return SpanHandle.INVALID;
+      }
+      const placement = this.place(start);
+      if (placement === undefined) return SpanHandle.INVALID;
+      const span = create.call(owner, start, placement);
+      // The scratch must not keep the parent alive.
+      placement.localParent = undefined;
+      if (span === undefined) return SpanHandle.INVALID;
+      const handle = this.issue(span);
+      this.#counters.spansStarted++;
+      return handle;
+    } catch {
+      this.#counters.invalidCalls++;
+      return SpanHandle.INVALID;
+    }
+  }
+
+  /**
+   * The live span a recording call addresses, or undefined: after {@link close} (counted as
+   * ignored), for an unknown, ended or INVALID handle, or a hostile one whose getters throw (counted
+   * as invalid). Never throws.
+   */
+  target(handle: SpanHandle): T | undefined {
+    if (this.#closed) {
+      this.#counters.ignoredAfterShutdown++;
+      return undefined;
+    }
+    try {
+      return this.find(handle);
+    } catch {
+      this.#counters.invalidCalls++;
+      return undefined;
+    }
   }
 
   /**
@@ -127,17 +183,18 @@ export class LiveSpans<T extends LiveSpan> {
 
   /**
    * Makes `span` live and returns its handle (a {@link SpanRef}: the ids, plus the span privately).
-   * A full table first evicts its oldest span. Forgets the last placement's parent, so the scratch
-   * does not keep a span alive.
+   * A full table first evicts its oldest span. ({@link start} calls it; counting is the caller's.)
    */
   issue(span: T): SpanHandle {
-    this.#placement.localParent = undefined;
     const evicted = this.#table.add(span);
     if (evicted !== undefined) this.#evict(evicted);
     return new SpanRef(span.traceId, span.spanId, this, span);
   }
 
-  /** The live span `handle` addresses: through its ref when this object issued it, else by its ids. Never throws. */
+  /**
+   * The live span `handle` addresses: through its ref when this object issued it, else by its ids.
+   * May throw on a hostile handle (a throwing getter); {@link target} catches and counts that.
+   */
   find(handle: SpanHandle): T | undefined {
     if (handle === SpanHandle.INVALID) return undefined; // the unsampled path: one comparison
     const issued = SpanRef.target<T>(handle, this);
@@ -162,8 +219,13 @@ export class LiveSpans<T extends LiveSpan> {
     span.endTime = EVICTED;
   }
 
-  /** Evicts every live span (at shutdown): each is counted as `live-evicted`. */
-  evictAll(): void {
+  /**
+   * Stops for good (at shutdown): every live span is evicted and counted as `live-evicted`, and later
+   * calls to {@link start} and {@link target} are counted as ignored. Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     for (const span of this.#table.clear()) this.#evict(span);
   }
 

@@ -1,6 +1,6 @@
 import { fromUnixNanos, now } from './clock.js';
 import { createIdGenerator, type IdGenerator } from './id-generator.js';
-import { LiveSpans } from './live-spans.js';
+import { LiveSpans, type Placement } from './live-spans.js';
 import { copyAttributes, MutableSpan, normalizeName, putAttribute, type CopyCounts, type FinishedEvent, type FinishedLink } from './finished-span.js';
 import { SpanHandle } from './span-handle.js';
 import { isSpanKind, SpanKind } from './span-kind.js';
@@ -45,7 +45,6 @@ export class SpanRecorder {
   readonly #counters: TracerCounters;
   readonly #onEnd: (span: MutableSpan) => void;
   readonly #counts: CopyCounts = { dropped: 0, bytes: 0 };
-  #closed = false;
 
   constructor(options: RecorderOptions, counters: TracerCounters, onEnd: (span: MutableSpan) => void) {
     this.#live = new LiveSpans({
@@ -76,7 +75,7 @@ export class SpanRecorder {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#live.closed;
   }
 
   /**
@@ -84,31 +83,15 @@ export class SpanRecorder {
    * dropped and counted as `live-evicted` (they never ended, so there is nothing to export).
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#live.evictAll();
+    this.#live.close();
   }
 
   startSpan(start: SpanStart): SpanHandle {
-    if (this.#closed) {
-      this.#counters.ignoredAfterShutdown++;
-      return SpanHandle.INVALID;
-    }
-    try {
-      return this.#start(start);
-    } catch {
-      this.#counters.invalidCalls++;
-      return SpanHandle.INVALID;
-    }
+    return this.#live.start(start, this.#create, this);
   }
 
-  #start(start: SpanStart): SpanHandle {
-    if (typeof start !== 'object' || start === null) {
-      this.#counters.invalidCalls++;
-      return SpanHandle.INVALID;
-    }
-    const placement = this.#live.place(start);
-    if (placement === undefined) return SpanHandle.INVALID;
+  /** A span where the live table placed it (`LiveSpans.start` guards the call and makes it live). */
+  #create(start: SpanStart, placement: Placement<MutableSpan>): MutableSpan {
     const { traceId, spanId } = placement;
     const kind = isSpanKind(start.kind) ? start.kind : SpanKind.INTERNAL;
     const startTime = start.startTimeUnixNanos === undefined ? now() : (fromUnixNanos(start.startTimeUnixNanos) ?? now());
@@ -141,9 +124,7 @@ export class SpanRecorder {
       attributeBytes,
     );
     if (start.links !== undefined) this.#addLinks(span, start.links);
-    const handle = this.#live.issue(span);
-    this.#counters.spansStarted++;
-    return handle;
+    return span;
   }
 
   #addLinks(span: MutableSpan, links: readonly SpanLink[]): void {
@@ -175,7 +156,7 @@ export class SpanRecorder {
   }
 
   setAttribute(handle: SpanHandle, key: string, value: unknown): void {
-    const span = this.#target(handle);
+    const span = this.#live.target(handle);
     if (span === undefined) return;
     try {
       const added = putAttribute(span.attributes, key, value, this.#limits, this.#limits.attributeCountLimit);
@@ -191,7 +172,7 @@ export class SpanRecorder {
   }
 
   setStatus(handle: SpanHandle, status: unknown): void {
-    const span = this.#target(handle);
+    const span = this.#live.target(handle);
     if (span === undefined) return;
     try {
       const normalized = normalizeStatus(status);
@@ -207,7 +188,7 @@ export class SpanRecorder {
   }
 
   addEvent(handle: SpanHandle, event: SpanEvent): void {
-    const span = this.#target(handle);
+    const span = this.#live.target(handle);
     if (span === undefined) return;
     try {
       if (typeof event !== 'object' || event === null) {
@@ -241,7 +222,7 @@ export class SpanRecorder {
   }
 
   endSpan(handle: SpanHandle, endTimeUnixNanos?: bigint): void {
-    const span = this.#target(handle);
+    const span = this.#live.target(handle);
     if (span === undefined) return;
     try {
       const endTime = endTimeUnixNanos === undefined ? now() : (fromUnixNanos(endTimeUnixNanos) ?? now());
@@ -251,23 +232,6 @@ export class SpanRecorder {
       this.#onEnd(span);
     } catch {
       this.#counters.invalidCalls++;
-    }
-  }
-
-  /**
-   * The live span a recording call addresses, or undefined: after shutdown (counted as ignored), for
-   * an unknown, ended or INVALID handle, or a hostile one whose getters throw (counted as invalid).
-   */
-  #target(handle: SpanHandle): MutableSpan | undefined {
-    if (this.#closed) {
-      this.#counters.ignoredAfterShutdown++;
-      return undefined;
-    }
-    try {
-      return this.#live.find(handle);
-    } catch {
-      this.#counters.invalidCalls++;
-      return undefined;
     }
   }
 }

@@ -121,11 +121,13 @@ describe('LiveSpans.place: the parent rules', () => {
     expect(() => live.place(hostile as SpanStart)).toThrow('boom');
   });
 
-  it('issue forgets the placement\'s parent, so the scratch keeps no span alive', () => {
+  it('start forgets the placement\'s parent, so the scratch keeps no span alive', () => {
     const { live, start } = setup();
     const parent = start();
-    const placement = live.place({ name: 'child', parent: parent.handle })!;
-    live.issue(new TestSpan(placement.traceId, placement.spanId));
+    let seen: unknown;
+    const placement = live.place({ name: 'probe' })!;
+    live.start({ name: 'child', parent: parent.handle }, (_start, at) => ((seen = at.localParent), undefined), null);
+    expect(seen).toBe(parent.span);
     expect(placement.localParent).toBeUndefined();
   });
 });
@@ -184,7 +186,7 @@ describe('LiveSpans: finding, ending, evicting', () => {
     expect(evicted).toEqual([second.span]);
   });
 
-  it('discard forgets a span without counting it; evictAll counts every live span', () => {
+  it('discard forgets a span without counting it; close counts every live span', () => {
     const { live, start, counters, evicted } = setup();
     const a = start();
     start();
@@ -192,7 +194,7 @@ describe('LiveSpans: finding, ending, evicting', () => {
     live.discard(a.handle);
     expect(a.span!.endTime).toBe(EVICTED);
     expect(counters.dropped('live-evicted')).toBe(0);
-    live.evictAll();
+    live.close();
     expect(counters.dropped('live-evicted')).toBe(2);
     expect(evicted).toHaveLength(2);
     expect(live.size).toBe(0);
@@ -214,5 +216,68 @@ describe('LiveSpans: finding, ending, evicting', () => {
     for (const { handle, span } of kept) live.end(span!, handle, 1);
     expect(live.size).toBe(0);
     expect(counters.dropped('live-evicted')).toBe(0);
+  });
+});
+
+describe('LiveSpans.start and target: the guard every recording call shares', () => {
+  const create = (_start: SpanStart, at: { traceId: string; spanId: string }) => new TestSpan(at.traceId, at.spanId);
+
+  it('starts a span: live, counted, addressed by the handle', () => {
+    const { live, counters } = setup();
+    const handle = live.start({ name: 'a' }, create, null);
+    expect(SpanHandle.isValid(handle)).toBe(true);
+    expect(counters.spansStarted).toBe(1);
+    expect(live.target(handle)?.spanId).toBe(handle.spanId);
+  });
+
+  it('INVALID when the builder samples nothing, or the parent is INVALID: nothing counted', () => {
+    const { live, counters } = setup();
+    expect(live.start({ name: 'a' }, () => undefined, null)).toBe(SpanHandle.INVALID);
+    expect(live.start({ name: 'b', parent: SpanHandle.INVALID }, create, null)).toBe(SpanHandle.INVALID);
+    expect(counters.spansStarted).toBe(0);
+    expect(counters.invalidCalls).toBe(0);
+  });
+
+  it.each([
+    ['not an object', () => 'start' as unknown as SpanStart],
+    ['a throwing getter', () => Object.defineProperty({ name: 'x' }, 'parent', { get: () => { throw new Error('boom'); } }) as SpanStart],
+  ])('a start that is %s: INVALID, counted as invalid, never thrown', (_name, make) => {
+    const { live, counters } = setup();
+    expect(live.start(make(), create, null)).toBe(SpanHandle.INVALID);
+    expect(counters.invalidCalls).toBe(1);
+  });
+
+  it('a builder that throws: INVALID, counted as invalid', () => {
+    const { live, counters } = setup();
+    const handle = live.start({ name: 'a' }, () => { throw new Error('builder'); }, null);
+    expect(handle).toBe(SpanHandle.INVALID);
+    expect(counters.invalidCalls).toBe(1);
+    expect(live.size).toBe(0);
+  });
+
+  it('calls the builder on the owner given', () => {
+    const { live } = setup();
+    const owner = { made: 0 };
+    live.start({ name: 'a' }, function (this: typeof owner, _start, at) { this.made++; return new TestSpan(at.traceId, at.spanId); }, owner);
+    expect(owner.made).toBe(1);
+  });
+
+  it('a handle whose getters throw: target gives undefined and counts it', () => {
+    const { live, counters } = setup();
+    const hostile = Object.defineProperty({}, 'traceId', { get: () => { throw new Error('boom'); } }) as SpanHandle;
+    expect(live.target(hostile)).toBeUndefined();
+    expect(counters.invalidCalls).toBe(1);
+  });
+
+  it('after close: start and target are counted as ignored, nothing starts', () => {
+    const { live, counters } = setup();
+    const handle = live.start({ name: 'a' }, create, null);
+    live.close();
+    live.close();
+    expect(counters.dropped('live-evicted')).toBe(1);
+    expect(live.start({ name: 'b' }, create, null)).toBe(SpanHandle.INVALID);
+    expect(live.target(handle)).toBeUndefined();
+    expect(counters.ignoredAfterShutdown).toBe(2);
+    expect(live.closed).toBe(true);
   });
 });

@@ -1,20 +1,25 @@
-import type { ShutdownOptions, TracerPlugin, TracerStats, IdGenerator } from '@x/tracer-core';
+import type { IdGenerator, ShutdownOptions, TracerPlugin, TracerStats } from '@x/tracer-core';
 import {
   createIdGenerator,
   DEFAULT_MAX_LIVE_SPANS,
+  DelegatingTracer,
   durationMillis,
   optionsObject,
   pluginName,
   positiveInteger,
+  shutdownTimeout,
   sinkOf,
   TracerCounters,
   type FinishedSpanSink,
+  type RecordingCalls,
 } from '@x/tracer-core/internal';
-import { EmptyFanout } from './empty-fanout.js';
-import type { FanoutSetup } from './fanout-base.js';
+import { EmptyRecording } from './empty-recording.js';
 import { FanoutChildren } from './fanout-children.js';
-import { ForwardingFanout } from './forwarding-fanout.js';
-import { RecordingFanout } from './recording-fanout.js';
+import { FanoutError } from './fanout-error.js';
+import type { FanoutRecording, FanoutSetup } from './fanout-recording.js';
+import { ForwardingRecording } from './forwarding-recording.js';
+import { recordOnce } from './record-once.js';
+import { settleChildren } from './settle-children.js';
 
 /** Options of {@link createFanoutTracer}. */
 export interface FanoutTracerOptions {
@@ -44,6 +49,68 @@ export interface FanoutTracer extends TracerPlugin {
 }
 
 /**
+ * The fan-out: recording is its strategy's (see {@link FanoutRecording}); flush and shutdown run on
+ * every child at once, each bounded by a deadline, failures named per child; stats carry each child's.
+ */
+class FanoutTracerImpl extends DelegatingTracer implements FanoutTracer {
+  readonly name: string;
+  protected readonly recording: RecordingCalls;
+  readonly #strategy: FanoutRecording;
+  readonly #children: FanoutChildren;
+  readonly #counters: TracerCounters;
+  readonly #flushTimeoutMillis: number;
+  readonly #shutdownTimeoutMillis: number;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(setup: FanoutSetup, strategy: FanoutRecording) {
+    super();
+    this.name = setup.name;
+    this.recording = strategy.recording;
+    this.#strategy = strategy;
+    this.#children = setup.children;
+    this.#counters = setup.counters;
+    this.#flushTimeoutMillis = setup.flushTimeoutMillis;
+    this.#shutdownTimeoutMillis = setup.shutdownTimeoutMillis;
+  }
+
+  async flush(): Promise<void> {
+    const plugins = this.#children.plugins;
+    const failures = await settleChildren(this.#children.keys, (i) => plugins[i]!.flush(), this.#flushTimeoutMillis);
+    if (failures.length > 0) throw this.#failed('flush', failures);
+  }
+
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    this.#shutdown ??= this.#final(shutdownTimeout(options, this.#shutdownTimeoutMillis));
+    return this.#shutdown;
+  }
+
+  async #final(timeoutMillis: number): Promise<void> {
+    this.#strategy.stop();
+    const plugins = this.#children.plugins;
+    const failures = await settleChildren(
+      this.#children.keys,
+      (i) => {
+        const child = plugins[i]!;
+        return typeof child.shutdown === 'function' ? child.shutdown({ timeoutMillis }) : child.flush();
+      },
+      // Children bound themselves by `timeoutMillis`; the grace covers their bookkeeping.
+      timeoutMillis + 250,
+    );
+    if (failures.length > 0) throw this.#failed('shutdown', failures);
+  }
+
+  #failed(operation: 'flush' | 'shutdown', failures: FanoutError['failures']): FanoutError {
+    const error = new FanoutError(operation, this.#children.length, failures);
+    this.#counters.recordFailure(error);
+    return error;
+  }
+
+  stats(): FanoutStats {
+    return Object.freeze({ ...this.#strategy.ownStats(), ...this.#children.stats() });
+  }
+}
+
+/**
  * One TracerPlugin in front of several: every call goes to each child.
  *
  * - **Same ids everywhere**: the fan-out draws the ids and passes them in `SpanStart`, so a span has
@@ -56,9 +123,9 @@ export interface FanoutTracer extends TracerPlugin {
  * - **Flush and shutdown** run on all children at once, each bounded by a deadline, and reject with a
  *   `FanoutError` naming every failing child while the healthy ones deliver.
  *
- * How it records is chosen here, once: with no children, every span is INVALID (`EmptyFanout`);
+ * How it records is chosen here, once: with no children, every span is INVALID (`EmptyRecording`);
  * when every child is built on the core, each span is recorded once and the finished span handed to
- * all of them (`RecordingFanout`); otherwise calls are forwarded to each child (`ForwardingFanout`).
+ * all of them (`recordOnce`); otherwise calls are forwarded to each child (`ForwardingRecording`).
  *
  * Own counters: a span ended through the fan-out counts as exported (handed to the children); each
  * child's ledger is in `stats().children`. Timestamps of forwarded children are read by each child,
@@ -79,8 +146,13 @@ export function createFanoutTracer(children: readonly TracerPlugin[], options?: 
     flushTimeoutMillis: durationMillis('flushTimeoutMillis', given.flushTimeoutMillis, 30_000),
     shutdownTimeoutMillis: durationMillis('shutdownTimeoutMillis', given.shutdownTimeoutMillis, 5000),
   };
+  return new FanoutTracerImpl(setup, chooseRecording(setup));
+}
+
+/** How the fan-out records, chosen once from what its children are. */
+function chooseRecording(setup: FanoutSetup): FanoutRecording {
   const sinks = setup.children.plugins.map((child) => sinkOf(child));
-  if (sinks.length === 0) return new EmptyFanout(setup);
-  if (sinks.every((sink) => sink !== undefined)) return new RecordingFanout(setup, sinks as FinishedSpanSink[]);
-  return new ForwardingFanout(setup, sinks);
+  if (sinks.length === 0) return new EmptyRecording(setup.counters);
+  if (sinks.every((sink) => sink !== undefined)) return recordOnce(setup, sinks as FinishedSpanSink[]);
+  return new ForwardingRecording(setup, sinks);
 }

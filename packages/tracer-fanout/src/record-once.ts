@@ -1,5 +1,6 @@
+import type { TracerStats } from '@x/tracer-core';
 import { SpanRecorder, strictestLimits, type FinishedSpanSink, type TracerCounters } from '@x/tracer-core/internal';
-import type { FanoutSetup } from './fanout-base.js';
+import type { FanoutRecording, FanoutSetup } from './fanout-recording.js';
 
 /**
  * One recorder for every child that accepts finished spans (a tracer built on the core): the span
@@ -16,4 +17,18 @@ export function recorderForSinks(
     counters.spansExported++;
     for (const sink of sinks) sink.accept(span);
   });
+}
+
+/**
+ * How a fan-out records when every child is built on the core: the shared recorder is the whole of
+ * it, so a span costs about what it costs one tracer, whatever the number of children. The recording
+ * calls go straight to the recorder; the fan-out's counters are the recorder's.
+ */
+export function recordOnce(setup: FanoutSetup, sinks: readonly FinishedSpanSink[]): FanoutRecording {
+  const recorder = recorderForSinks(sinks, setup, setup.counters);
+  return {
+    recording: recorder,
+    stop: () => recorder.close(),
+    ownStats: (): TracerStats => setup.counters.snapshot(recorder.liveCount, 0),
+  };
 }

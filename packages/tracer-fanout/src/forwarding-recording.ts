@@ -1,7 +1,17 @@
 import { SpanHandle, type SpanEvent, type SpanStart, type SpanStatus, type TracerPlugin, type TracerStats } from '@x/tracer-core';
-import { LIVE, LiveSpans, TracerCounters, type FinishedSpanSink, type LiveSpan, type SpanRecorder } from '@x/tracer-core/internal';
-import { FanoutBase, type FanoutSetup } from './fanout-base.js';
-import { recorderForSinks } from './shared-recorder.js';
+import {
+  LIVE,
+  LiveSpans,
+  TracerCounters,
+  type FinishedSpanSink,
+  type LiveSpan,
+  type Placement,
+  type RecordingCalls,
+  type SpanRecorder,
+} from '@x/tracer-core/internal';
+import type { FanoutChildren } from './fanout-children.js';
+import type { FanoutRecording, FanoutSetup } from './fanout-recording.js';
+import { recorderForSinks } from './record-once.js';
 
 const enum Op {
   SetAttribute,
@@ -11,9 +21,6 @@ const enum Op {
 }
 const OP_NAMES = ['setAttribute', 'setStatus', 'addEvent', 'endSpan'] as const;
 const ZERO_SPAN_ID = SpanHandle.INVALID.spanId;
-/** The recording calls after `startSpan`, as the shared recorder and every plugin have them. */
-type RecordingCalls = Pick<TracerPlugin, 'setAttribute' | 'setStatus' | 'addEvent' | 'endSpan'>;
-
 /** One recording call on `target`. A switch instead of a callback per call: no closure on the hot path. */
 function apply(target: RecordingCalls, op: Op, handle: SpanHandle, a: unknown, b: unknown): void {
   if (op === Op.SetAttribute) target.setAttribute(handle, a as string, b as never);
@@ -44,12 +51,15 @@ class ForwardedSpan implements LiveSpan {
 }
 
 /**
- * The fan-out when some child is not built on the core (a third-party plugin): it draws the ids,
- * keeps its own table of live spans, and forwards every recording call to each child that recorded
- * the span, each call in its own try/catch. Children built on the core, if any, are still fed by one
- * shared recorder (see `recorderForSinks`), so they cost one recording between them.
+ * How a fan-out records when some child is not built on the core (a third-party plugin): it draws
+ * the ids, keeps its own table of live spans, and forwards every recording call to each child that
+ * recorded the span, each call in its own try/catch. Children built on the core, if any, are still
+ * fed by one shared recorder (see `recorderForSinks`), so they cost one recording between them.
  */
-export class ForwardingFanout extends FanoutBase {
+export class ForwardingRecording implements FanoutRecording, RecordingCalls {
+  readonly recording = this;
+  readonly #children: FanoutChildren;
+  readonly #counters: TracerCounters;
   readonly #plugins: readonly TracerPlugin[];
   /** The children that get every call forwarded (those that do not accept finished spans), as a bit mask. */
   readonly #forwardedMask: number;
@@ -57,11 +67,11 @@ export class ForwardingFanout extends FanoutBase {
   readonly #recorder: SpanRecorder | undefined;
   /** The shared recorder's counters: only its attribute and misuse counts surface in the fan-out's stats. */
   readonly #recorderCounters = new TracerCounters();
-  #closed = false;
 
   /** `sinks[i]` is child i's sink side, or undefined for a child that gets its calls forwarded. */
   constructor(setup: FanoutSetup, sinks: readonly (FinishedSpanSink | undefined)[]) {
-    super(setup);
+    this.#children = setup.children;
+    this.#counters = setup.counters;
     this.#plugins = setup.children.plugins;
     this.#forwardedMask = sinks.reduce((mask, sink, i) => (sink === undefined ? mask | (1 << i) : mask), 0);
     const accepting = sinks.filter((sink) => sink !== undefined);
@@ -77,25 +87,14 @@ export class ForwardingFanout extends FanoutBase {
   }
 
   startSpan(start: SpanStart): SpanHandle {
-    if (this.#closed) {
-      this.counters.ignoredAfterShutdown++;
-      return SpanHandle.INVALID;
-    }
-    try {
-      return this.#start(start);
-    } catch {
-      this.counters.invalidCalls++;
-      return SpanHandle.INVALID;
-    }
+    return this.#live.start(start, this.#create, this);
   }
 
-  #start(start: SpanStart): SpanHandle {
-    if (typeof start !== 'object' || start === null) {
-      this.counters.invalidCalls++;
-      return SpanHandle.INVALID;
-    }
-    const placement = this.#live.place(start);
-    if (placement === undefined) return SpanHandle.INVALID;
+  /**
+   * Starts the span in the shared recorder and in each child that recorded its parent; undefined
+   * when none of them sampled it. (`LiveSpans.start` guards the call and makes the span live.)
+   */
+  #create(start: SpanStart, placement: Placement<ForwardedSpan>): ForwardedSpan | undefined {
     const { traceId, spanId, parentSpanId, localParent } = placement;
     // Only children that recorded a local parent record its child: an unsampled trace stays so.
     const mask = localParent === undefined ? this.#forwardedMask : localParent.mask;
@@ -132,11 +131,11 @@ export class ForwardingFanout extends FanoutBase {
       try {
         handle = this.#plugins[i]!.startSpan(childStart);
       } catch (error) {
-        this.children.fault(i, 'startSpan', error);
+        this.#children.fault(i, 'startSpan', error);
         continue;
       }
       if (typeof handle !== 'object' || handle === null) {
-        this.children.fault(i, 'startSpan (returned no handle)');
+        this.#children.fault(i, 'startSpan (returned no handle)');
         continue;
       }
       if ((handle.spanId === spanId && handle.traceId === traceId) || SpanHandle.isValid(handle)) {
@@ -144,13 +143,11 @@ export class ForwardingFanout extends FanoutBase {
         sampled |= 1 << i;
         handles[i] = handle;
       } else if ((handle as SpanHandle).spanId !== ZERO_SPAN_ID) {
-        this.children.fault(i, 'startSpan (returned a malformed handle)');
+        this.#children.fault(i, 'startSpan (returned a malformed handle)');
       }
     }
-    if (sampled === 0 && shared === undefined) return SpanHandle.INVALID;
-    const handle = this.#live.issue(new ForwardedSpan(traceId, spanId, sampled, handles, shared));
-    this.counters.spansStarted++;
-    return handle;
+    if (sampled === 0 && shared === undefined) return undefined;
+    return new ForwardedSpan(traceId, spanId, sampled, handles, shared);
   }
 
   setAttribute(span: SpanHandle, key: string, value: unknown): void {
@@ -171,41 +168,32 @@ export class ForwardingFanout extends FanoutBase {
 
   /** Forwards one recording call to the shared recorder and to the children that recorded the span. */
   #forward(op: Op, handle: SpanHandle, a: unknown, b: unknown): void {
-    if (this.#closed) {
-      this.counters.ignoredAfterShutdown++;
-      return;
+    const span = this.#live.target(handle);
+    if (span === undefined) return;
+    if (op === Op.End) this.#live.end(span, handle, ENDED);
+    // The recorder never throws; it feeds every sink child at the end.
+    if (span.shared !== undefined) apply(this.#recorder!, op, span.shared, a, b);
+    for (let i = 0, bits = span.mask; bits !== 0; i++, bits >>>= 1) {
+      if ((bits & 1) === 0) continue;
+      try {
+        apply(this.#plugins[i]!, op, span.handles[i]!, a, b);
+      } catch (error) {
+        this.#children.fault(i, OP_NAMES[op], error);
+      }
     }
-    try {
-      const span = this.#live.find(handle);
-      if (span === undefined) return;
-      if (op === Op.End) this.#live.end(span, handle, ENDED);
-      // The recorder never throws; it feeds every sink child at the end.
-      if (span.shared !== undefined) apply(this.#recorder!, op, span.shared, a, b);
-      for (let i = 0, bits = span.mask; bits !== 0; i++, bits >>>= 1) {
-        if ((bits & 1) === 0) continue;
-        try {
-          apply(this.#plugins[i]!, op, span.handles[i]!, a, b);
-        } catch (error) {
-          this.children.fault(i, OP_NAMES[op], error);
-        }
-      }
-      if (op === Op.End) {
-        this.counters.spansEnded++;
-        this.counters.spansExported++;
-      }
-    } catch {
-      this.counters.invalidCalls++;
+    if (op === Op.End) {
+      this.#counters.spansEnded++;
+      this.#counters.spansExported++;
     }
   }
 
-  protected stopRecording(): void {
-    this.#closed = true;
-    this.#live.evictAll();
+  stop(): void {
+    this.#live.close();
     this.#recorder?.close();
   }
 
-  protected ownStats(): TracerStats {
-    const own = this.counters.snapshot(this.#live.size, 0);
+  ownStats(): TracerStats {
+    const own = this.#counters.snapshot(this.#live.size, 0);
     return {
       ...own,
       attributesDropped: own.attributesDropped + this.#recorderCounters.attributesDropped,
