@@ -122,10 +122,12 @@ export function createOtlpExporter(config: OtlpExporterConfig): SpanExporter {
       const error =
         problems.length === 0 ? undefined : new ExportFailedError(`OTLP export to ${config.endpoint} failed: ${problems.join('; ')}`);
       if (error !== undefined && deferred.length === batch.length) return { status: 'retryable', error };
+      const message = warnings.length > 0 ? { message: warnings.join('; ') } : {};
+      if (error === undefined && rejected === 0 && deferred.length === 0) return { status: 'success', ...message };
       return {
-        status: 'success',
+        status: 'partial',
         rejected,
-        ...(warnings.length > 0 ? { message: warnings.join('; ') } : {}),
+        ...message,
         deferred,
         dropped,
         ...(error === undefined ? {} : { error }),
