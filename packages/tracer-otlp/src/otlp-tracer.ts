@@ -1,18 +1,20 @@
 import { createBufferedTracer, InvalidOptionError, type BufferedTracer } from '@x/tracer-core';
 import { describe, optionsObject } from '@x/tracer-core/internal';
 import { HttpTransport } from './http-transport.js';
-import { createJsonEncoder } from './otlp-json.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 import { resolveOtlpOptions, type OtlpTracerOptions } from './otlp-options.js';
-import { createProtobufEncoder } from './otlp-protobuf.js';
 import { buildResource, SDK_NAME, SDK_VERSION } from './otlp-resource.js';
-import { partialSuccessFromJson, partialSuccessFromProtobuf } from './partial-success.js';
+import { createRetryingTransport } from './retrying-transport.js';
+import { WIRE_FORMATS } from './wire-format.js';
 
 /**
  * The production tracer: buffers inline (the core's bounded buffer) and exports to any OTLP/HTTP
  * receiver, protobuf by default or JSON. Retries what the spec says within `timeoutMillis`; keeps
  * spans buffered while the receiver is down (up to the buffer caps, overflow counted); counts every
  * span it cannot deliver by reason. Header values never appear in errors or `stats()`.
+ *
+ * Layers: wire format (chosen once) -> HTTP transport -> retrying transport -> exporter ->
+ * the core's buffered tracer.
  *
  * @throws InvalidOptionError for a bad option.
  */
@@ -22,26 +24,24 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
     throw new InvalidOptionError(`name must be a non-empty string, got ${describe(given.name)}`);
   }
   const otlp = resolveOtlpOptions(given);
-  const header = {
+  const format = WIRE_FORMATS[otlp.protocol]({
     resource: buildResource(given.serviceName, given.resourceAttributes),
     scopeName: given.scope?.name ?? SDK_NAME,
     scopeVersion: given.scope?.version ?? (given.scope === undefined ? SDK_VERSION : ''),
-  };
-  const json = otlp.protocol === 'http/json';
+  });
+  const http = new HttpTransport({
+    url: otlp.url,
+    // The OTLP exporter spec asks for a User-Agent naming the exporter; a user-given one wins.
+    headers: { 'user-agent': `${SDK_NAME}/${SDK_VERSION} (Node.js ${process.version})`, ...otlp.headers },
+    contentType: format.contentType,
+    gzip: otlp.gzip,
+    tls: otlp.tls,
+    connections: otlp.maxConcurrentRequests,
+  });
   const exporter = createOtlpExporter({
-    encoder: json ? createJsonEncoder(header) : createProtobufEncoder(header),
-    readPartialSuccess: json ? partialSuccessFromJson : partialSuccessFromProtobuf,
-    transport: new HttpTransport({
-      url: otlp.url,
-      // The OTLP exporter spec asks for a User-Agent naming the exporter; a user-given one wins.
-      headers: { 'user-agent': `${SDK_NAME}/${SDK_VERSION} (Node.js ${process.version})`, ...otlp.headers },
-      contentType: json ? 'application/json' : 'application/x-protobuf',
-      gzip: otlp.gzip,
-      tls: otlp.tls,
-      connections: otlp.maxConcurrentRequests,
-    }),
+    format,
+    transport: createRetryingTransport(http, otlp.retry),
     timeoutMillis: otlp.timeoutMillis,
-    retry: otlp.retry,
     maxRequestBytes: otlp.maxRequestBytes,
     endpoint: otlp.endpoint,
     redact: (text) => otlp.secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text),
