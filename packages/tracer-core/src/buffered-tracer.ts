@@ -8,7 +8,7 @@ import type { SpanExporter } from './span-exporter.js';
 import type { RecorderOptions } from './span-recorder.js';
 import type { ShutdownOptions, TracerPlugin } from './tracer-plugin.js';
 import type { TracerStats } from './tracer-stats.js';
-import { booleanOption, durationMillis, positiveInteger } from './validate.js';
+import { booleanOption, durationMillis, MAX_DURATION_MILLIS, positiveInteger } from './validate.js';
 
 /** Options of a buffering tracer: recording, buffer caps, export schedule and shutdown. */
 export interface BufferedTracerOptions extends RecorderOptions, SpanBufferOptions, ExportSchedulerOptions {
@@ -126,9 +126,14 @@ class BufferedTracerImpl extends CoreTracer implements BufferedTracer {
   }
 }
 
+/**
+ * The deadline of one shutdown: `options.timeoutMillis` when it is a usable number, else the
+ * configured one. Shutdown never throws, so a longer one than Node's timers hold is cut to the
+ * longest they do (Node would turn it into 1 ms and drop everything as `shutdown`).
+ */
 function shutdownTimeout(options: ShutdownOptions | undefined, fallback: number): number {
   const value: unknown = typeof options === 'object' && options !== null ? options.timeoutMillis : undefined;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.min(value, MAX_DURATION_MILLIS) : fallback;
 }
 
 /**

@@ -285,4 +285,31 @@ describe('createBufferedTracer', () => {
   ])('rejects bad option %o', (options, message) => {
     expect(() => createBufferedTracer('x', scriptedExporter().exporter, options as BufferedTracerOptions)).toThrow(message);
   });
+
+  describe('duration options at the longest timer Node keeps (2^31-1 ms)', () => {
+    it.each(['scheduledDelayMillis', 'exportTimeoutMillis', 'shutdownTimeoutMillis'])('%s: 2147483647 is accepted and the tracer works', async (name) => {
+      const { exporter, delivered } = scriptedExporter();
+      const t = tracer(exporter, { [name]: 2_147_483_647 });
+      record(t, 2);
+      await t.shutdown();
+      expect(delivered).toEqual(['s0', 's1']);
+      expect(t.stats().spansDropped).toEqual({});
+    });
+
+    it.each(['scheduledDelayMillis', 'exportTimeoutMillis', 'shutdownTimeoutMillis'])('%s: 2147483648 is refused, naming the option and the limit', (name) => {
+      expect(() => createBufferedTracer('x', scriptedExporter().exporter, { hookProcessShutdown: false, [name]: 2_147_483_648 })).toThrow(
+        new RegExp(`^${name} must be a non-negative number of milliseconds, at most 2147483647 .*got 2147483648$`),
+      );
+    });
+
+    it('a shutdown given a longer deadline than Node keeps waits for the exporter instead of timing out at once', async () => {
+      const slow: Behaviour = () => new Promise((resolve) => setTimeout(() => resolve({ status: 'success' }), 30));
+      const { exporter, delivered } = scriptedExporter(slow);
+      const t = tracer(exporter);
+      record(t, 2);
+      await t.shutdown({ timeoutMillis: 2 ** 31 });
+      expect(delivered).toEqual(['s0', 's1']);
+      expect(t.stats().spansDropped).toEqual({});
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { createBufferedTracer, InvalidOptionError, type BufferedTracer } from '@x/tracer-core';
-import { describe, optionsObject } from '@x/tracer-core/internal';
+import { describe, MAX_DURATION_MILLIS, optionsObject } from '@x/tracer-core/internal';
 import { HttpTransport } from './http-transport.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 import { resolveOtlpOptions, type OtlpTracerOptions } from './otlp-options.js';
@@ -49,7 +49,8 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
   return createBufferedTracer(given.name ?? 'otlp', exporter, {
     ...given,
     maxConcurrentExports: otlp.maxConcurrentRequests,
-    // The exporter keeps its own deadline; the scheduler's watchdog only catches a stuck one.
-    exportTimeoutMillis: otlp.timeoutMillis + 2000,
+    // The exporter keeps its own deadline; the scheduler's watchdog only catches a stuck one. Capped
+    // so that the longest timeoutMillis allowed does not make a watchdog longer than Node's timers.
+    exportTimeoutMillis: Math.min(otlp.timeoutMillis + 2000, MAX_DURATION_MILLIS),
   });
 }
