@@ -63,11 +63,11 @@ export function settleExport(
     case 'partial':
       return settleDelivered(batch, result);
     case 'retryable': {
-      const error = toTracerError(result.error, 'exporter returned retryable without an error');
+      const error = errorOf(result);
       return settled({ putBack: batch, failure: error, flushError: error });
     }
     case 'failure': {
-      const error = toTracerError(result.error, 'exporter returned failure without an error');
+      const error = errorOf(result);
       return settled({ dropped: [[result.reason ?? 'export-failed', batch.length]], failure: error, flushError: error });
     }
   }
@@ -91,7 +91,7 @@ function settleDelivered(batch: readonly FinishedSpan[], result: Delivered): Exp
   if (rejected > 0) dropped.push(['export-rejected', rejected]);
   const base = { exported: left, dropped, putBack, drainMore: putBack.length === 0 };
   if (parts.error !== undefined) {
-    const error = toTracerError(parts.error, 'exporter reported an error');
+    const error = errorOf(result);
     return settled({ ...base, failure: error, flushError: error });
   }
   const message = typeof parts.message === 'string' && parts.message !== '' ? parts.message : undefined;
@@ -112,6 +112,12 @@ function settled(parts: Partial<ExportSettlement>): ExportSettlement {
     flushError: parts.flushError,
     drainMore: parts.drainMore ?? false,
   };
+}
+
+/** A result's error as a `TracerError`: itself, wrapped when it is something else, made up when missing. */
+function errorOf(result: { readonly status: string; readonly error?: unknown }): TracerError {
+  const error = result.error;
+  return toTracerError(error, error === undefined ? `exporter returned ${result.status} without an error` : `exporter returned ${result.status}`);
 }
 
 /** A count from an exporter: a non-negative integer, anything else 0. */

@@ -127,8 +127,8 @@ describe('settleExport', () => {
       () => ({ status: 'partial', dropped: { 'http-400': 5 }, error: new Error('boom') as never }),
       {
         dropped: [['http-400', 5]],
-        failure: 'TracerError: exporter reported an error: boom',
-        flushError: 'TracerError: exporter reported an error: boom',
+        failure: 'TracerError: exporter returned partial: boom',
+        flushError: 'TracerError: exporter returned partial: boom',
         drainMore: true,
       },
     ],
@@ -171,6 +171,16 @@ describe('settleExport', () => {
       5,
       () => ({ status: 'retryable', error: error('HTTP 503') }),
       { putBack: ['s0', 's1', 's2', 's3', 's4'], failure: 'TracerError: HTTP 503', flushError: 'TracerError: HTTP 503' },
+    ],
+    [
+      'retryable with an error that is not a TracerError: wrapped',
+      2,
+      () => ({ status: 'retryable', error: new Error('socket hang up') as never }),
+      {
+        putBack: ['s0', 's1'],
+        failure: 'TracerError: exporter returned retryable: socket hang up',
+        flushError: 'TracerError: exporter returned retryable: socket hang up',
+      },
     ],
     [
       'timeout: dropped as export-timeout',
