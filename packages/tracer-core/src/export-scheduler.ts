@@ -1,4 +1,5 @@
-import { ExportFailedError, TimeoutError, toTracerError, type TracerError } from './errors.js';
+import { ExportFailedError, toTracerError, type TracerError } from './errors.js';
+import { PARTIAL_SUCCESS, settleExport, type ExportSettlement } from './export-settlement.js';
 import type { FinishedSpan } from './finished-span.js';
 import type { SpanBuffer } from './span-buffer.js';
 import type { ExportResult, SpanExporter } from './span-exporter.js';
@@ -28,7 +29,9 @@ interface InFlight {
 /**
  * Moves finished spans from a {@link SpanBuffer} to a {@link SpanExporter}: when a batch is full,
  * on an interval, on `flush()` and on `shutdown()`. Every span taken reaches exactly one of:
- * exported, dropped with a reason, or back in the buffer for a retry.
+ * exported, dropped with a reason, or back in the buffer for a retry. What becomes of a batch is
+ * worked out by `settleExport` (a pure function); the scheduler only applies it to the buffer and
+ * the counters.
  */
 export class ExportScheduler {
   readonly #buffer: SpanBuffer;
@@ -93,10 +96,11 @@ export class ExportScheduler {
         clearTimeout(timer);
         this.#inFlight.delete(entry);
         if (result === 'timeout') controller.abort();
-        resolveDone(this.#settle(batch, result, reason));
+        const settlement = settleExport(batch, result, reason);
+        this.#apply(batch, settlement);
+        resolveDone(settlement.flushError);
         // A delivered batch makes room: keep draining full batches without waiting for the timer.
-        // Not after a deferral, which would offer the same spans again at once.
-        if (result !== 'timeout' && result.status === 'success' && !result.deferred?.length) this.#pump(this.#batchSize);
+        if (settlement.drainMore) this.#pump(this.#batchSize);
       },
     };
     this.#inFlight.add(entry);
@@ -109,56 +113,20 @@ export class ExportScheduler {
       call = Promise.resolve({ status: 'failure', error: toTracerError(error, 'exporter threw') });
     }
     Promise.resolve(call).then(
-      (result) => entry.finish(isExportResult(result) ? result : badResult()),
+      (result) => entry.finish(result),
       (error: unknown) => entry.finish({ status: 'failure', error: toTracerError(error, 'exporter rejected') }),
     );
     return entry;
   }
 
-  #settle(batch: readonly FinishedSpan[], result: ExportResult | 'timeout', reason?: DropReason): TracerError | undefined {
-    const buffer = this.#buffer;
-    if (result === 'timeout') {
-      const error = new TimeoutError(`export of ${batch.length} spans timed out`);
-      buffer.release(batch);
-      this.#counters.drop(reason ?? 'export-timeout', batch.length);
-      this.#counters.recordFailure(error);
-      return error;
-    }
-    if (result.status === 'success') {
-      const deferred = deferredOf(batch, result.deferred);
-      // Each count is capped by what is left, so an exporter's arithmetic cannot unbalance the ledger.
-      let left = batch.length - deferred.length;
-      const rejected = Math.min(left, count(result.rejected));
-      left -= rejected;
-      for (const [reason, n] of Object.entries(result.dropped ?? {})) {
-        const dropped = Math.min(left, count(n));
-        this.#counters.drop(reason, dropped);
-        left -= dropped;
-      }
-      buffer.release(batch);
-      buffer.restore(deferred, 'queue-full');
-      this.#counters.spansExported += left;
-      this.#counters.drop('export-rejected', rejected);
-      if (result.error !== undefined) {
-        this.#counters.recordFailure(result.error);
-        return result.error;
-      }
-      if (rejected > 0 || result.message) {
-        const message = `receiver rejected ${rejected} of ${batch.length} spans${result.message ? `: ${result.message}` : ''}`;
-        this.#counters.lastError = Object.freeze({ code: 'PARTIAL_SUCCESS', message, timeUnixMillis: Date.now() });
-        // Rejected spans were not delivered, so the flush says so, with the receiver's warning.
-        // The request itself succeeded: it is not an export failure and is not retried.
-        if (rejected > 0) return new ExportFailedError(message);
-      }
-      return undefined;
-    }
-    this.#counters.recordFailure(result.error);
-    if (result.status === 'retryable') buffer.requeue(batch, 'queue-full');
-    else {
-      buffer.release(batch);
-      this.#counters.drop(result.reason ?? 'export-failed', batch.length);
-    }
-    return result.error;
+  /** Does what `settlement` says with `batch`: release it, put back what goes back, count the rest. */
+  #apply(batch: readonly FinishedSpan[], settlement: ExportSettlement): void {
+    this.#buffer.release(batch);
+    this.#buffer.restore(settlement.putBack, 'queue-full');
+    this.#counters.spansExported += settlement.exported;
+    for (const [reason, count] of settlement.dropped) this.#counters.drop(reason, count);
+    if (settlement.failure !== undefined) this.#counters.recordFailure(settlement.failure);
+    if (settlement.warning !== undefined) this.#counters.recordWarning(PARTIAL_SUCCESS, settlement.warning);
   }
 
   /**
@@ -204,26 +172,4 @@ export class ExportScheduler {
   abandon(reason: DropReason): void {
     for (const entry of [...this.#inFlight]) entry.finish('timeout', reason);
   }
-}
-
-/** A count from an exporter: a non-negative integer, anything else 0. */
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-}
-
-/** The deferred spans that really belong to `batch` (an exporter cannot smuggle others in). */
-function deferredOf(batch: readonly FinishedSpan[], deferred: unknown): readonly FinishedSpan[] {
-  if (!Array.isArray(deferred) || deferred.length === 0) return [];
-  const wanted = new Set<unknown>(deferred);
-  return batch.filter((span) => wanted.has(span));
-}
-
-function isExportResult(value: unknown): value is ExportResult {
-  if (typeof value !== 'object' || value === null) return false;
-  const status = (value as ExportResult).status;
-  return status === 'success' || status === 'failure' || status === 'retryable';
-}
-
-function badResult(): ExportResult {
-  return { status: 'failure', error: toTracerError(undefined, 'exporter returned something that is not an ExportResult') };
 }

@@ -32,6 +32,11 @@ export class TracerCounters {
     this.lastError = Object.freeze({ code: error.code, message: error.message, timeUnixMillis: Date.now() });
   }
 
+  /** Keeps a warning as `lastError` without counting an export failure (a receiver's partial success). */
+  recordWarning(code: string, message: string): void {
+    this.lastError = Object.freeze({ code, message, timeUnixMillis: Date.now() });
+  }
+
   snapshot(spansLive: number, spansBuffered: number, bytesBuffered = 0): TracerStats {
     const spansDropped: Record<string, number> = {};
     for (const [reason, count] of this.#dropped) spansDropped[reason] = count;

@@ -29,8 +29,8 @@ function scriptedExporter(behaviour: Behaviour = () => ({ status: 'success' })) 
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
         const result = await behaviour(batch, context);
-        const deferred = new Set<FinishedSpan>(result.status === 'success' ? (result.deferred ?? []) : []);
-        if (result.status === 'success') delivered.push(...batch.filter((s) => !deferred.has(s)).map((s) => s.name));
+        const deferred = new Set<FinishedSpan>(result.status === 'partial' ? (result.deferred ?? []) : []);
+        if (result.status === 'success' || result.status === 'partial') delivered.push(...batch.filter((s) => !deferred.has(s)).map((s) => s.name));
         batches.push(batch.length);
         return result;
       } finally {
@@ -168,7 +168,7 @@ describe('createBufferedTracer', () => {
   });
 
   it('surfaces a partial success: rejected spans counted, the warning in the flush result and stats, not retried', async () => {
-    const { exporter, batches } = scriptedExporter(() => ({ status: 'success', rejected: 2, message: 'bad span ids' }));
+    const { exporter, batches } = scriptedExporter(() => ({ status: 'partial', rejected: 2, message: 'bad span ids' }));
     const t = tracer(exporter);
     record(t, 5);
     await expect(t.flush()).rejects.toThrow('receiver rejected 2 of 5 spans: bad span ids');
@@ -190,7 +190,7 @@ describe('createBufferedTracer', () => {
     const seen: [string[], boolean][] = [];
     const { exporter, delivered } = scriptedExporter((batch, { flushing }) => {
       seen.push([batch.map((s) => s.name), flushing]);
-      return { status: 'success', deferred: flushing ? [] : batch.filter((s) => s.name.startsWith('wait')) };
+      return { status: 'partial', deferred: flushing ? [] : batch.filter((s) => s.name.startsWith('wait')) };
     });
     const t = tracer(exporter, { scheduledDelayMillis: 20 });
     record(t, 1, 'wait');
@@ -209,7 +209,7 @@ describe('createBufferedTracer', () => {
     const error = new TracerError(TracerErrorCode.ExportFailed, 'part of the batch got HTTP 400');
     const { exporter } = scriptedExporter((batch, { flushing }) =>
       flushing
-        ? { status: 'success', deferred: batch.slice(0, 2), dropped: { 'http-400': 3, bogus: 99 }, rejected: 1, error }
+        ? { status: 'partial', deferred: batch.slice(0, 2), dropped: { 'http-400': 3, bogus: 99 }, rejected: 1, error }
         : { status: 'success' },
     );
     const t = tracer(exporter);
@@ -224,7 +224,7 @@ describe('createBufferedTracer', () => {
 
   it('an exporter cannot defer spans that were not in its batch', async () => {
     const stranger = { name: 'stranger', byteSize: 1 } as unknown as FinishedSpan;
-    const { exporter } = scriptedExporter(() => ({ status: 'success', deferred: [stranger] }));
+    const { exporter } = scriptedExporter(() => ({ status: 'partial', deferred: [stranger] }));
     const t = tracer(exporter);
     record(t, 2);
     await t.flush();
@@ -284,5 +284,32 @@ describe('createBufferedTracer', () => {
     [{ hookProcessShutdown: 'yes' }, /hookProcessShutdown must be true or false/],
   ])('rejects bad option %o', (options, message) => {
     expect(() => createBufferedTracer('x', scriptedExporter().exporter, options as BufferedTracerOptions)).toThrow(message);
+  });
+
+  describe('duration options at the longest timer Node keeps (2^31-1 ms)', () => {
+    it.each(['scheduledDelayMillis', 'exportTimeoutMillis', 'shutdownTimeoutMillis'])('%s: 2147483647 is accepted and the tracer works', async (name) => {
+      const { exporter, delivered } = scriptedExporter();
+      const t = tracer(exporter, { [name]: 2_147_483_647 });
+      record(t, 2);
+      await t.shutdown();
+      expect(delivered).toEqual(['s0', 's1']);
+      expect(t.stats().spansDropped).toEqual({});
+    });
+
+    it.each(['scheduledDelayMillis', 'exportTimeoutMillis', 'shutdownTimeoutMillis'])('%s: 2147483648 is refused, naming the option and the limit', (name) => {
+      expect(() => createBufferedTracer('x', scriptedExporter().exporter, { hookProcessShutdown: false, [name]: 2_147_483_648 })).toThrow(
+        new RegExp(`^${name} must be a non-negative number of milliseconds, at most 2147483647 .*got 2147483648$`),
+      );
+    });
+
+    it('a shutdown given a longer deadline than Node keeps waits for the exporter instead of timing out at once', async () => {
+      const slow: Behaviour = () => new Promise((resolve) => setTimeout(() => resolve({ status: 'success' }), 30));
+      const { exporter, delivered } = scriptedExporter(slow);
+      const t = tracer(exporter);
+      record(t, 2);
+      await t.shutdown({ timeoutMillis: 2 ** 31 });
+      expect(delivered).toEqual(['s0', 's1']);
+      expect(t.stats().spansDropped).toEqual({});
+    });
   });
 });

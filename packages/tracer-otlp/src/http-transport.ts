@@ -1,6 +1,9 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Pool } from 'undici';
+import { isRetryableStatus, parseRetryAfter } from './retry-policy.js';
+import { ABORTED, type Transport, type TransportResult } from './transport.js';
 
 const gzipAsync = promisify(gzip);
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -17,15 +20,10 @@ export interface TlsOptions {
   readonly rejectUnauthorized?: boolean;
 }
 
-/** What one HTTP attempt gave. Values, not exceptions. */
-export type AttemptResult =
-  | { readonly kind: 'response'; readonly status: number; readonly headers: Record<string, string | string[] | undefined>; readonly body: Buffer }
-  | { readonly kind: 'network-error'; readonly error: Error }
-  | { readonly kind: 'aborted' };
-
 export interface HttpTransportOptions {
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
+  /** The wire format's content type. */
   readonly contentType: string;
   readonly gzip: boolean;
   readonly tls: TlsOptions | undefined;
@@ -33,11 +31,13 @@ export interface HttpTransportOptions {
 }
 
 /**
- * Bytes out, a result back: POSTs a body to the endpoint over a keep-alive connection pool
- * (undici). Compresses with gzip off the main thread when asked. Never throws: network errors and
- * aborts are results. Reads at most 64 KiB of a response.
+ * One HTTP attempt as a {@link Transport}: POSTs a body to the endpoint over a keep-alive
+ * connection pool (undici), gzip-compressed off the main thread when asked, and reads at most
+ * 64 KiB of the reply. What the reply means is decided here, once: 2xx delivered, 429/502/503/504
+ * and network errors retryable (with the receiver's `Retry-After`), any other status refused. It
+ * never retries; `createRetryingTransport` does.
  */
-export class HttpTransport {
+export class HttpTransport implements Transport {
   readonly #pool: Pool;
   readonly #path: string;
   readonly #headers: Record<string, string>;
@@ -56,11 +56,13 @@ export class HttpTransport {
     this.#gzip = options.gzip;
   }
 
-  async send(body: Uint8Array, signal: AbortSignal): Promise<AttemptResult> {
+  async send(body: Uint8Array, timeoutMillis: number, signal: AbortSignal): Promise<TransportResult> {
+    if (signal.aborted) return ABORTED;
+    const bounded = withTimeout(signal, timeoutMillis);
     try {
       const payload = this.#gzip ? await gzipAsync(body) : body;
-      if (signal.aborted) return { kind: 'aborted' };
-      const response = await this.#pool.request({ method: 'POST', path: this.#path, headers: this.#headers, body: payload, signal });
+      if (bounded.signal.aborted) return stopped(signal, timeoutMillis);
+      const response = await this.#pool.request({ method: 'POST', path: this.#path, headers: this.#headers, body: payload, signal: bounded.signal });
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of response.body) {
@@ -71,14 +73,51 @@ export class HttpTransport {
         }
         chunks.push(chunk as Buffer);
       }
-      return { kind: 'response', status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) };
+      return resultOfResponse(response.statusCode, response.headers, Buffer.concat(chunks));
     } catch (error) {
-      if (signal.aborted) return { kind: 'aborted' };
-      return { kind: 'network-error', error: error instanceof Error ? error : new Error(String(error)) };
+      if (bounded.signal.aborted) return stopped(signal, timeoutMillis);
+      return { kind: 'retryable', reason: describeError(error) };
+    } finally {
+      bounded.dispose();
     }
   }
 
   close(): Promise<void> {
     return this.#pool.close().catch(() => undefined);
   }
+}
+
+/** What an HTTP reply means, as the OTLP/HTTP specification says. */
+function resultOfResponse(status: number, headers: IncomingHttpHeaders, body: Buffer): TransportResult {
+  if (status >= 200 && status < 300) return { kind: 'delivered', body };
+  if (!isRetryableStatus(status)) return { kind: 'refused', status, body };
+  const retryAfterMillis = parseRetryAfter(headers['retry-after'], Date.now());
+  return { kind: 'retryable', reason: `HTTP ${status}`, ...(retryAfterMillis === undefined ? {} : { retryAfterMillis }) };
+}
+
+/** A send cut short: by the caller (aborted), or by its own time running out (worth a retry). */
+function stopped(signal: AbortSignal, timeoutMillis: number): TransportResult {
+  return signal.aborted ? ABORTED : { kind: 'retryable', reason: `no answer within ${Math.round(timeoutMillis)} ms` };
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `${code} (${error.message})` : error.message;
+}
+
+/** A signal that aborts with `parent` or after `millis`; `dispose` clears the timer. */
+function withTimeout(parent: AbortSignal, millis: number): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, Math.max(0, millis));
+  timer.unref();
+  parent.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', abort);
+    },
+  };
 }

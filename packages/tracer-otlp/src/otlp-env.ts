@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InvalidOptionError, spanLimitsFromEnv, type Attributes } from '@x/tracer-core';
+import { durationMillis } from '@x/tracer-core/internal';
 import type { OtlpTracerOptions } from './otlp-options.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -41,7 +42,7 @@ function readPem(variable: { name: string; value: string }): Buffer {
  * Options from the standard environment variables, for `createOtlpTracer({ ...otlpOptionsFromEnv(), ...yours })`.
  * Each `OTEL_EXPORTER_OTLP_TRACES_*` variable wins over its generic `OTEL_EXPORTER_OTLP_*` twin.
  * `..._ENDPOINT` (generic) gets `/v1/traces` appended; `..._TRACES_ENDPOINT` is used as is. Also
- * `..._HEADERS`, `..._TIMEOUT` (ms), `..._COMPRESSION` (gzip, none), `..._PROTOCOL` (http/protobuf,
+ * `..._HEADERS`, `..._TIMEOUT` (ms, at most 2147483647), `..._COMPRESSION` (gzip, none), `..._PROTOCOL` (http/protobuf,
  * http/json), `..._CERTIFICATE`, `..._CLIENT_KEY`, `..._CLIENT_CERTIFICATE` (PEM file paths),
  * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, and the span limits (`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`,
  * `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, `OTEL_SPAN_EVENT_COUNT_LIMIT`, `OTEL_SPAN_LINK_COUNT_LIMIT`, ...).
@@ -69,7 +70,8 @@ export function otlpOptionsFromEnv(env: Env = process.env): Partial<OtlpTracerOp
   const timeout = pick(env, 'TIMEOUT');
   if (timeout) {
     if (!/^\d+$/.test(timeout.value)) throw new InvalidOptionError(`${timeout.name} must be a whole number of milliseconds, got "${timeout.value}"`);
-    options.timeoutMillis = Number(timeout.value);
+    // Checked here, not only by createOtlpTracer, so that the error names the variable.
+    options.timeoutMillis = durationMillis(timeout.name, Number(timeout.value), 10_000);
   }
   const compression = pick(env, 'COMPRESSION');
   if (compression) {

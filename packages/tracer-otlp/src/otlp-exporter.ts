@@ -1,17 +1,16 @@
 import { ExportFailedError, type ExportResult, type FinishedSpan, type SpanExporter } from '@x/tracer-core';
-import type { HttpTransport } from './http-transport.js';
 import type { RequestEncoder } from './otlp-protobuf.js';
-import type { PartialSuccess } from './partial-success.js';
-import type { ResolvedRetry } from './retry-policy.js';
-import { sendWithRetry } from './retrying-send.js';
+import type { Transport } from './transport.js';
+import type { WireFormat } from './wire-format.js';
 
 /** What the exporter is wired with; see `createOtlpTracer`. */
 export interface OtlpExporterConfig {
-  readonly encoder: RequestEncoder;
-  readonly readPartialSuccess: (body: Uint8Array) => PartialSuccess;
-  readonly transport: HttpTransport;
+  /** Encodes requests and reads partial successes; the transport sends its content type. */
+  readonly format: WireFormat;
+  /** Sends one request; retries, if any, are the transport's (`createRetryingTransport`). */
+  readonly transport: Transport;
+  /** Deadline of one export, all its requests included: each request gets what is left of it. */
   readonly timeoutMillis: number;
-  readonly retry: ResolvedRetry;
   readonly maxRequestBytes: number;
   /** The endpoint for messages: no credentials in it. */
   readonly endpoint: string;
@@ -62,26 +61,28 @@ async function pack(spans: readonly FinishedSpan[], encoder: RequestEncoder, max
   ];
 }
 
-function replyText(body: Buffer, redact: (text: string) => string): string {
-  const text = body.toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim();
+function replyText(body: Uint8Array, redact: (text: string) => string): string {
+  const text = Buffer.from(body).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim();
   return text === '' ? '' : `: ${redact(text.length > 200 ? `${text.slice(0, 200)}...` : text)}`;
 }
 
 /**
  * The OTLP/HTTP `SpanExporter`: encode (yielding to the event loop every 1.5 ms of encoding), split
- * to `maxRequestBytes`, send each request with
- * retries, all within `timeoutMillis`. Outcomes, per request: delivered (a partial success's
- * rejected spans counted as `export-rejected`); refused by a final HTTP status (dropped as
- * `http-<status>`); given up on after the retries or the deadline (back to the buffer for the next
- * round); aborted (back to the buffer). A span that alone exceeds `maxRequestBytes` is dropped as
- * `span-too-large`.
+ * to `maxRequestBytes`, send each request through the transport, all within `timeoutMillis`.
+ * Outcomes, per request: delivered (a partial success's rejected spans counted as
+ * `export-rejected`); refused by a final HTTP status (dropped as `http-<status>`); still retryable
+ * after the transport's retries or the deadline (back to the buffer for the next round); aborted
+ * (back to the buffer). A span that alone exceeds `maxRequestBytes` is dropped as `span-too-large`.
+ * The export is a `success` when every span was delivered, `retryable` when none was and all can
+ * be tried again, else `partial`.
  */
 export function createOtlpExporter(config: OtlpExporterConfig): SpanExporter {
+  const { format, transport } = config;
   return {
     async export(batch, { signal }): Promise<ExportResult> {
       const deadline = performance.now() + config.timeoutMillis;
       const tooLarge: FinishedSpan[] = [];
-      const requests = await pack(batch, config.encoder, config.maxRequestBytes, tooLarge);
+      const requests = await pack(batch, format.encoder, config.maxRequestBytes, tooLarge);
       const dropped: Record<string, number> = {};
       const deferred: FinishedSpan[] = [];
       const problems: string[] = [];
@@ -96,23 +97,23 @@ export function createOtlpExporter(config: OtlpExporterConfig): SpanExporter {
           deferred.push(...request.spans);
           continue;
         }
-        const outcome = await sendWithRetry(config.transport, request.body, deadline, config.retry, signal);
-        switch (outcome.kind) {
+        const result = await transport.send(request.body, deadline - performance.now(), signal);
+        switch (result.kind) {
           case 'delivered': {
-            const partial = config.readPartialSuccess(outcome.body);
+            const partial = format.readPartialSuccess(result.body);
             rejected += Math.min(partial.rejectedSpans, request.spans.length);
             if (partial.errorMessage !== '') warnings.push(config.redact(partial.errorMessage));
             break;
           }
           case 'refused': {
-            const reason = `http-${outcome.status}`;
+            const reason = `http-${result.status}`;
             dropped[reason] = (dropped[reason] ?? 0) + request.spans.length;
-            problems.push(`HTTP ${outcome.status}${replyText(outcome.body, config.redact)} (not retryable: ${request.spans.length} spans dropped)`);
+            problems.push(`HTTP ${result.status}${replyText(result.body, config.redact)} (not retryable: ${request.spans.length} spans dropped)`);
             break;
           }
-          case 'gave-up':
+          case 'retryable':
             deferred.push(...request.spans);
-            problems.push(`${outcome.why} after ${outcome.attempts} attempt(s) (spans kept for the next export)`);
+            problems.push(`${result.reason} (spans kept for the next export)`);
             break;
           case 'aborted':
             deferred.push(...request.spans);
@@ -122,15 +123,17 @@ export function createOtlpExporter(config: OtlpExporterConfig): SpanExporter {
       const error =
         problems.length === 0 ? undefined : new ExportFailedError(`OTLP export to ${config.endpoint} failed: ${problems.join('; ')}`);
       if (error !== undefined && deferred.length === batch.length) return { status: 'retryable', error };
+      const message = warnings.length > 0 ? { message: warnings.join('; ') } : {};
+      if (error === undefined && rejected === 0 && deferred.length === 0) return { status: 'success', ...message };
       return {
-        status: 'success',
+        status: 'partial',
         rejected,
-        ...(warnings.length > 0 ? { message: warnings.join('; ') } : {}),
+        ...message,
         deferred,
         dropped,
         ...(error === undefined ? {} : { error }),
       };
     },
-    shutdown: () => config.transport.close(),
+    shutdown: () => transport.close(),
   };
 }

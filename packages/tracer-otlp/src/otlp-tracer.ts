@@ -1,12 +1,11 @@
-import { createBufferedTracer, InvalidOptionError, type BufferedTracer } from '@x/tracer-core';
-import { describe, optionsObject } from '@x/tracer-core/internal';
+import { createBufferedTracer, type BufferedTracer } from '@x/tracer-core';
+import { MAX_DURATION_MILLIS, optionsObject, pluginName } from '@x/tracer-core/internal';
 import { HttpTransport } from './http-transport.js';
-import { createJsonEncoder } from './otlp-json.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 import { resolveOtlpOptions, type OtlpTracerOptions } from './otlp-options.js';
-import { createProtobufEncoder } from './otlp-protobuf.js';
 import { buildResource, SDK_NAME, SDK_VERSION } from './otlp-resource.js';
-import { partialSuccessFromJson, partialSuccessFromProtobuf } from './partial-success.js';
+import { createRetryingTransport } from './retrying-transport.js';
+import { WIRE_FORMATS } from './wire-format.js';
 
 /**
  * The production tracer: buffers inline (the core's bounded buffer) and exports to any OTLP/HTTP
@@ -14,42 +13,43 @@ import { partialSuccessFromJson, partialSuccessFromProtobuf } from './partial-su
  * spans buffered while the receiver is down (up to the buffer caps, overflow counted); counts every
  * span it cannot deliver by reason. Header values never appear in errors or `stats()`.
  *
+ * Layers: wire format (chosen once) -> HTTP transport -> retrying transport -> exporter ->
+ * the core's buffered tracer.
+ *
  * @throws InvalidOptionError for a bad option.
  */
 export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
   const given = optionsObject('createOtlpTracer options', options);
-  if (given.name !== undefined && (typeof given.name !== 'string' || given.name === '')) {
-    throw new InvalidOptionError(`name must be a non-empty string, got ${describe(given.name)}`);
-  }
+  // Checked before anything is opened: a bad option must not leave a connection pool behind.
+  const name = pluginName(given.name, 'otlp');
   const otlp = resolveOtlpOptions(given);
-  const header = {
+  const format = WIRE_FORMATS[otlp.protocol]({
     resource: buildResource(given.serviceName, given.resourceAttributes),
     scopeName: given.scope?.name ?? SDK_NAME,
     scopeVersion: given.scope?.version ?? (given.scope === undefined ? SDK_VERSION : ''),
-  };
-  const json = otlp.protocol === 'http/json';
+  });
+  const http = new HttpTransport({
+    url: otlp.url,
+    // The OTLP exporter spec asks for a User-Agent naming the exporter; a user-given one wins.
+    headers: { 'user-agent': `${SDK_NAME}/${SDK_VERSION} (Node.js ${process.version})`, ...otlp.headers },
+    contentType: format.contentType,
+    gzip: otlp.gzip,
+    tls: otlp.tls,
+    connections: otlp.maxConcurrentRequests,
+  });
   const exporter = createOtlpExporter({
-    encoder: json ? createJsonEncoder(header) : createProtobufEncoder(header),
-    readPartialSuccess: json ? partialSuccessFromJson : partialSuccessFromProtobuf,
-    transport: new HttpTransport({
-      url: otlp.url,
-      // The OTLP exporter spec asks for a User-Agent naming the exporter; a user-given one wins.
-      headers: { 'user-agent': `${SDK_NAME}/${SDK_VERSION} (Node.js ${process.version})`, ...otlp.headers },
-      contentType: json ? 'application/json' : 'application/x-protobuf',
-      gzip: otlp.gzip,
-      tls: otlp.tls,
-      connections: otlp.maxConcurrentRequests,
-    }),
+    format,
+    transport: createRetryingTransport(http, otlp.retry),
     timeoutMillis: otlp.timeoutMillis,
-    retry: otlp.retry,
     maxRequestBytes: otlp.maxRequestBytes,
     endpoint: otlp.endpoint,
     redact: (text) => otlp.secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text),
   });
-  return createBufferedTracer(given.name ?? 'otlp', exporter, {
+  return createBufferedTracer(name, exporter, {
     ...given,
     maxConcurrentExports: otlp.maxConcurrentRequests,
-    // The exporter keeps its own deadline; the scheduler's watchdog only catches a stuck one.
-    exportTimeoutMillis: otlp.timeoutMillis + 2000,
+    // The exporter keeps its own deadline; the scheduler's watchdog only catches a stuck one. Capped
+    // so that the longest timeoutMillis allowed does not make a watchdog longer than Node's timers.
+    exportTimeoutMillis: Math.min(otlp.timeoutMillis + 2000, MAX_DURATION_MILLIS),
   });
 }

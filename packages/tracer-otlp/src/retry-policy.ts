@@ -21,14 +21,18 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /**
- * A `Retry-After` header as milliseconds from `nowMillis`: delta-seconds or an HTTP date. Returns
- * undefined when absent or unreadable. Pure.
+ * A `Retry-After` header as milliseconds from `nowMillis`: delta-seconds or an HTTP date (0 when
+ * the date has passed). The first value of a repeated header counts. Returns undefined when absent
+ * or unreadable, so the caller falls back to its backoff. Pure.
  */
 export function parseRetryAfter(value: string | string[] | undefined, nowMillis: number): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined) return undefined;
   const trimmed = text.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Every HTTP date names its day or month in letters. Without this, Date.parse reads garbage
+  // such as "-5" or "1.5" as a date in 2001, which would mean "retry at once".
+  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMillis);

@@ -1,4 +1,4 @@
-// Issue 7's fault matrix for the OTLP tracer, against a real receiver that misbehaves on command.
+// The fault matrix for the OTLP tracer, against a real receiver that misbehaves on command.
 // After every step of every scenario: recording never threw, the buffer stayed under its caps, and
 // the ledger balances against what the receiver decoded, span by span.
 import { afterEach, describe, expect, it } from 'vitest';

@@ -63,6 +63,22 @@ describe('otlpOptionsFromEnv', () => {
   });
 });
 
+describe('duration variables at the longest timer Node keeps (2^31-1 ms)', () => {
+  const variables = ['OTEL_EXPORTER_OTLP_TIMEOUT', 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'];
+
+  it.each(variables)('%s=2147483647 is accepted, and a tracer takes it', async (name) => {
+    const options = otlpOptionsFromEnv({ [name]: '2147483647' });
+    expect(options.timeoutMillis).toBe(2_147_483_647);
+    await createOtlpTracer({ ...options, hookProcessShutdown: false }).shutdown();
+  });
+
+  it.each(variables)('%s=2147483648 is refused, naming the variable and the limit', (name) => {
+    expect(() => otlpOptionsFromEnv({ [name]: '2147483648' })).toThrow(
+      new RegExp(`^${name} must be a non-negative number of milliseconds, at most 2147483647 .*got 2147483648$`),
+    );
+  });
+});
+
 describe('environment end to end', () => {
   let receiver: Receiver | undefined;
   afterEach(() => receiver?.close());

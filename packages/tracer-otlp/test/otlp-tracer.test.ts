@@ -303,6 +303,28 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
   });
 });
 
+describe('OTLP duration options at the longest timer Node keeps (2^31-1 ms)', () => {
+  const durations: [string, (millis: number) => OtlpTracerOptions][] = [
+    ['timeoutMillis', (millis) => ({ timeoutMillis: millis })],
+    ['retry.initialBackoffMillis', (millis) => ({ retry: { initialBackoffMillis: millis } })],
+    ['retry.maxBackoffMillis', (millis) => ({ retry: { maxBackoffMillis: millis } })],
+  ];
+
+  it.each(durations)('%s: 2147483647 is accepted and the tracer delivers', async (_name, option) => {
+    const r = await receiver();
+    const t = tracer({ url: r.url, ...option(2_147_483_647) });
+    record(t, 2);
+    await t.flush();
+    expect(r.accepted()).toEqual(names(2));
+  });
+
+  it.each(durations)('%s: 2147483648 is refused, naming the option and the limit', (name, option) => {
+    expect(() => createOtlpTracer({ hookProcessShutdown: false, ...option(2_147_483_648) })).toThrow(
+      new RegExp(`^${name.replace('.', '\\.')} must be a non-negative number of milliseconds, at most 2147483647 .*got 2147483648$`),
+    );
+  });
+});
+
 let conformanceReceiver: Receiver | undefined;
 describeConformance('createOtlpTracer', async () => {
   conformanceReceiver ??= await startReceiver();

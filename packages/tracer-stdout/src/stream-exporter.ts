@@ -1,4 +1,4 @@
-import { ExportFailedError, TimeoutError, type ExportResult, type SpanExporter } from '@x/tracer-core';
+import { ExportFailedError, TimeoutError, type ExportResult, type FinishedSpan, type SpanExporter } from '@x/tracer-core';
 import type { BatchFormatter } from './pretty-format.js';
 
 /** The part of a Node Writable the exporter uses. */
@@ -51,6 +51,11 @@ function drained(stream: LineStream, signal: AbortSignal): Promise<'drained' | '
   });
 }
 
+/** A batch written: all of it, or all but the spans the format holds back (children waiting for their root). */
+function delivered(deferred: readonly FinishedSpan[]): ExportResult {
+  return deferred.length === 0 ? { status: 'success' } : { status: 'partial', deferred };
+}
+
 /**
  * Writes each batch as one chunk: formatted in full, then one `write`. Backpressure: when the
  * stream asks to drain, the next batch waits (in the tracer's bounded buffer, not in the stream)
@@ -81,7 +86,7 @@ export function createStreamExporter(stream: LineStream, format: BatchFormatter)
       const broken = closed();
       if (broken !== undefined) return broken;
       const { text, deferred } = format(batch, flushing);
-      if (text === '') return { status: 'success', deferred };
+      if (text === '') return delivered(deferred);
       if (stream.writableNeedDrain) {
         const outcome = await drained(stream, signal);
         if (outcome === 'aborted') {
@@ -103,7 +108,7 @@ export function createStreamExporter(stream: LineStream, format: BatchFormatter)
           error: new ExportFailedError(`writing spans to the output stream failed (${describeError(error)})`, { cause: error }),
         };
       }
-      return { status: 'success', deferred };
+      return delivered(deferred);
     },
   };
 }
