@@ -1,0 +1,39 @@
+// Type-checked with `tsc --noEmit` against the published declarations (never run). Each
+// `@ts-expect-error` proves the types are real: were an import `any`, the line would not error.
+import { SpanHandle, SpanKind, ledgerProblem, type PlainSpan, type TracerPlugin, type TracerStats } from '@x/tracer-core';
+// The entry for sibling packages resolves too (its names carry no promise, so none is named here).
+import * as internal from '@x/tracer-core/internal';
+import { createFanoutTracer, type FanoutTracerOptions } from '@x/tracer-fanout';
+import { createMemoryTracer, type MemoryTracer } from '@x/tracer-memory';
+import { createOtlpTracer, otlpOptionsFromEnv, type OtlpTracerOptions } from '@x/tracer-otlp';
+import { createStdoutTracer, type StdoutTracerOptions } from '@x/tracer-stdout';
+import { checkConformance, fuzzPlugin, type ConformanceReport } from '@x/tracer-testkit';
+import { describeConformance } from '@x/tracer-testkit/vitest';
+
+const stdoutOptions: StdoutTracerOptions = { stream: process.stdout, format: 'json' };
+const otlpOptions: OtlpTracerOptions = { ...otlpOptionsFromEnv(), protocol: 'http/json' };
+const fanoutOptions: FanoutTracerOptions = { name: 'all', flushTimeoutMillis: 1000 };
+const memory: MemoryTracer = createMemoryTracer();
+const tracer: TracerPlugin = createFanoutTracer(
+  [createStdoutTracer(stdoutOptions), createOtlpTracer(otlpOptions), memory],
+  fanoutOptions,
+);
+
+const span: SpanHandle = tracer.startSpan({ name: 'GET /', kind: SpanKind.SERVER, parent: SpanHandle.INVALID });
+tracer.endSpan(span, 1n);
+const stats: TracerStats | undefined = tracer.stats?.();
+const problem: string | undefined = stats && ledgerProblem(stats);
+const drained: PlainSpan[] = memory.drain();
+const report: Promise<ConformanceReport> = checkConformance(() => createMemoryTracer());
+const fuzzed: Promise<{ failure?: string }> = fuzzPlugin(() => tracer, { runs: 1 });
+describeConformance('memory', () => createMemoryTracer());
+export { internal, problem, drained, report, fuzzed };
+
+// @ts-expect-error: format is 'pretty' or 'json'
+createStdoutTracer({ format: 'xml' });
+// @ts-expect-error: protocol is 'http/protobuf' or 'http/json'
+createOtlpTracer({ protocol: 'grpc' });
+// @ts-expect-error: the children are an array of plugins
+createFanoutTracer(memory);
+// @ts-expect-error: endSpan takes a bigint time
+tracer.endSpan(span, 1.5);
