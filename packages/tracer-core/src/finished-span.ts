@@ -5,7 +5,8 @@ import {
   type AttributeValue,
   type Attributes,
 } from './attributes.js';
-import { LIVE } from './live-spans.js';
+import { spanIdHex, traceIdHex } from './id-words.js';
+import { LIVE, type Placement } from './live-spans.js';
 import type { SpanKind } from './span-kind.js';
 import type { SpanLimits } from './span-limits.js';
 import { UNSET_STATUS, type SpanStatus } from './span-status.js';
@@ -160,12 +161,25 @@ export function attributesToRecord(list: AttributeList): Attributes {
   return out;
 }
 
-/** The mutable span behind {@link FinishedSpan}; only recorders write to it. */
+/**
+ * The mutable span behind {@link FinishedSpan}; only recorders write to it. Its ids are kept as words
+ * (see `id-words.ts`); `traceId`, `spanId` and `parentSpanId` make the hex when read, at export.
+ */
 export class MutableSpan implements FinishedSpan {
   /** `LIVE` while live, `EVICTED` once evicted from the live table, else the end reading. */
   endTime = LIVE;
   /** The live table's slot for this span (see `LiveSpanTable`). */
   liveSlot = -1;
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly t3: number;
+  readonly s0: number;
+  readonly s1: number;
+  /** The parent's span id words; both 0 for a root. */
+  readonly p0: number;
+  readonly p1: number;
+  readonly parentIsRemote: boolean;
   attributes: (string | AttributeValue)[];
   droppedAttributesCount: number;
   events: FinishedEvent[] = NONE as never;
@@ -176,10 +190,7 @@ export class MutableSpan implements FinishedSpan {
   byteSize: number;
 
   constructor(
-    readonly traceId: string,
-    readonly spanId: string,
-    readonly parentSpanId: string,
-    readonly parentIsRemote: boolean,
+    ids: Readonly<Placement>,
     readonly traceState: string,
     readonly name: string,
     readonly kind: SpanKind,
@@ -188,8 +199,29 @@ export class MutableSpan implements FinishedSpan {
     droppedAttributesCount: number,
     attributeBytes: number,
   ) {
+    this.t0 = ids.t0;
+    this.t1 = ids.t1;
+    this.t2 = ids.t2;
+    this.t3 = ids.t3;
+    this.s0 = ids.s0;
+    this.s1 = ids.s1;
+    this.p0 = ids.p0;
+    this.p1 = ids.p1;
+    this.parentIsRemote = ids.parentIsRemote;
     this.attributes = attributes;
     this.droppedAttributesCount = droppedAttributesCount;
     this.byteSize = BASE_SPAN_BYTES + 2 * name.length + attributeBytes;
+  }
+
+  get traceId(): string {
+    return traceIdHex(this.t0, this.t1, this.t2, this.t3);
+  }
+
+  get spanId(): string {
+    return spanIdHex(this.s0, this.s1);
+  }
+
+  get parentSpanId(): string {
+    return (this.p0 | this.p1) === 0 ? '' : spanIdHex(this.p0, this.p1);
   }
 }

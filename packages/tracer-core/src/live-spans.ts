@@ -1,4 +1,5 @@
-import type { IdGenerator } from './id-generator.js';
+import { idWordsOf, type IdGenerator, type IdWordSource } from './id-generator.js';
+import { readSpanId, readTraceId, readWords, type SpanWords, type TraceWords } from './id-words.js';
 import { LiveSpanTable, type Identified } from './live-span-table.js';
 import { SpanHandle, ZERO_SPAN_ID } from './span-handle.js';
 import { SpanRef } from './span-ref.js';
@@ -15,16 +16,17 @@ export const EVICTED = -2;
  * {@link EVICTED}, or anything else once ended (a recorder keeps the end reading there), so the
  * state costs no field of its own.
  */
-export interface LiveSpan extends Identified {
+export interface LiveSpan extends Identified, Readonly<TraceWords>, Readonly<SpanWords> {
   endTime: number;
 }
 
-/** Where a new span goes, as {@link LiveSpans.place} found it. Reused by every call: read it at once. */
-export interface Placement<T> {
-  traceId: string;
-  spanId: string;
-  /** '' for a root. */
-  parentSpanId: string;
+/**
+ * Where a new span goes, as {@link LiveSpans.place} found it: its trace and span id words, its
+ * parent's span id words (`p0`, `p1`; both 0 for a root). Reused by every call: read it at once.
+ */
+export interface Placement<T = unknown> extends TraceWords, SpanWords {
+  p0: number;
+  p1: number;
   parentIsRemote: boolean;
   /** The parent, when it is live here. */
   localParent: T | undefined;
@@ -55,15 +57,15 @@ export interface LiveSpansOptions<T> {
  */
 export class LiveSpans<T extends LiveSpan> {
   readonly #table: LiveSpanTable<T>;
-  readonly #ids: IdGenerator;
+  readonly #ids: IdWordSource;
   readonly #counters: TracerCounters;
   readonly #onEvict: ((span: T) => void) | undefined;
-  readonly #placement: Placement<T> = { traceId: '', spanId: '', parentSpanId: '', parentIsRemote: false, localParent: undefined };
+  readonly #placement: Placement<T> = { t0: 0, t1: 0, t2: 0, t3: 0, s0: 0, s1: 0, p0: 0, p1: 0, parentIsRemote: false, localParent: undefined };
   #closed = false;
 
   constructor(options: LiveSpansOptions<T>) {
     this.#table = new LiveSpanTable(options.maxSpans);
-    this.#ids = options.ids;
+    this.#ids = idWordsOf(options.ids);
     this.#counters = options.counters;
     this.#onEvict = options.onEvict;
   }
@@ -139,12 +141,13 @@ export class LiveSpans<T extends LiveSpan> {
   place(start: SpanStart): Placement<T> | undefined {
     const out = this.#placement;
     const parent = start.parent;
-    let parentSpanId = '';
-    let parentIsRemote = false;
     let localParent: T | undefined;
+    out.p0 = 0;
+    out.p1 = 0;
+    out.parentIsRemote = false;
     if (parent === undefined || parent === null) {
       const wanted = start.traceId;
-      out.traceId = wanted !== undefined && SpanHandle.isValidTraceId(wanted) ? wanted : this.#ids.traceId();
+      if (wanted === undefined || !readTraceId(wanted, out)) this.#ids.traceWords(out);
     } else {
       if (parent === SpanHandle.INVALID) return undefined;
       localParent = this.#issued(parent);
@@ -154,29 +157,31 @@ export class LiveSpans<T extends LiveSpan> {
         if (parentId === ZERO_SPAN_ID) return undefined;
         localParent = this.#table.peek(parentTraceId, parentId);
         if (localParent === undefined) {
-          if (SpanHandle.isValidTraceId(parentTraceId) && SpanHandle.isValidSpanId(parentId)) {
-            out.traceId = parentTraceId;
-            parentSpanId = parentId;
-            parentIsRemote = true;
+          if (readSpanId(parentId) && readTraceId(parentTraceId, out)) {
+            out.p0 = readWords.hi;
+            out.p1 = readWords.lo;
+            out.parentIsRemote = true;
           } else {
             // Not a handle at all: a root rather than a lost span, and the misuse is counted.
             this.#counters.invalidCalls++;
-            out.traceId = this.#ids.traceId();
+            this.#ids.traceWords(out);
           }
         }
       }
       if (localParent !== undefined) {
-        out.traceId = localParent.traceId;
-        parentSpanId = localParent.spanId;
+        out.t0 = localParent.t0;
+        out.t1 = localParent.t1;
+        out.t2 = localParent.t2;
+        out.t3 = localParent.t3;
+        out.p0 = localParent.s0;
+        out.p1 = localParent.s1;
       }
     }
     const wantedSpanId = start.spanId;
-    out.spanId =
-      wantedSpanId !== undefined && SpanHandle.isValidSpanId(wantedSpanId) && !this.#table.has(wantedSpanId)
-        ? wantedSpanId
-        : this.#ids.spanId();
-    out.parentSpanId = parentSpanId;
-    out.parentIsRemote = parentIsRemote;
+    if (wantedSpanId !== undefined && readSpanId(wantedSpanId) && !this.#table.has(wantedSpanId as string)) {
+      out.s0 = readWords.hi;
+      out.s1 = readWords.lo;
+    } else this.#ids.spanWords(out);
     out.localParent = localParent;
     return out;
   }
@@ -188,7 +193,7 @@ export class LiveSpans<T extends LiveSpan> {
   issue(span: T): SpanHandle {
     const evicted = this.#table.add(span);
     if (evicted !== undefined) this.#evict(evicted);
-    return new SpanRef(span.traceId, span.spanId, this, span);
+    return new SpanRef(span, this);
   }
 
   /**

@@ -92,7 +92,6 @@ export class SpanRecorder {
 
   /** A span where the live table placed it (`LiveSpans.start` guards the call and makes it live). */
   #create(start: SpanStart, placement: Placement<MutableSpan>): MutableSpan {
-    const { traceId, spanId } = placement;
     const kind = isSpanKind(start.kind) ? start.kind : SpanKind.INTERNAL;
     const startTime = start.startTimeUnixNanos === undefined ? now() : (fromUnixNanos(start.startTimeUnixNanos) ?? now());
     const traceState = typeof start.traceState === 'string' ? start.traceState : '';
@@ -111,10 +110,7 @@ export class SpanRecorder {
       this.#counters.attributesDropped += droppedAttributes;
     }
     const span = new MutableSpan(
-      traceId,
-      spanId,
-      placement.parentSpanId,
-      placement.parentIsRemote,
+      placement,
       traceState,
       normalizeName(start.name),
       kind,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanHandle, type IdGenerator, type SpanStart } from '@x/tracer-core';
-import { EVICTED, LIVE, LiveSpans, TracerCounters, type LiveSpan } from '@x/tracer-core/internal';
+import { EVICTED, LIVE, LiveSpans, TracerCounters, spanIdHex, traceIdHex, type LiveSpan, type Placement } from '@x/tracer-core/internal';
 
 /** Ids 1, 2, 3... in hex: predictable, valid, never zero. */
 function countingIds(): IdGenerator {
@@ -14,10 +14,33 @@ function countingIds(): IdGenerator {
 class TestSpan implements LiveSpan {
   endTime = LIVE;
   liveSlot = -1;
-  constructor(
-    readonly traceId: string,
-    readonly spanId: string,
-  ) {}
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly t3: number;
+  readonly s0: number;
+  readonly s1: number;
+  constructor(at: Placement) {
+    ({ t0: this.t0, t1: this.t1, t2: this.t2, t3: this.t3, s0: this.s0, s1: this.s1 } = at);
+  }
+  get traceId(): string {
+    return traceIdHex(this.t0, this.t1, this.t2, this.t3);
+  }
+  get spanId(): string {
+    return spanIdHex(this.s0, this.s1);
+  }
+}
+
+/** A placement's ids as the hex of the contract. */
+function ids(at: Placement | undefined) {
+  if (at === undefined) return undefined;
+  return {
+    traceId: traceIdHex(at.t0, at.t1, at.t2, at.t3),
+    spanId: spanIdHex(at.s0, at.s1),
+    parentSpanId: (at.p0 | at.p1) === 0 ? '' : spanIdHex(at.p0, at.p1),
+    parentIsRemote: at.parentIsRemote,
+    localParent: at.localParent,
+  };
 }
 
 function setup(maxSpans = 100) {
@@ -28,8 +51,8 @@ function setup(maxSpans = 100) {
   const start = (options: Partial<SpanStart> = {}) => {
     const placement = live.place({ name: 'span', ...options });
     if (placement === undefined) return { handle: SpanHandle.INVALID, span: undefined };
-    const span = new TestSpan(placement.traceId, placement.spanId);
-    return { handle: live.issue(span), span, parentSpanId: placement.parentSpanId, remote: placement.parentIsRemote };
+    const span = new TestSpan(placement);
+    return { handle: live.issue(span), span };
   };
   return { counters, evicted, live, start };
 }
@@ -39,9 +62,9 @@ const REMOTE = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0
 describe('LiveSpans.place: the parent rules', () => {
   it('no parent: a root with a fresh trace id, or the caller\'s when valid', () => {
     const { live } = setup();
-    expect(live.place({ name: 'a' })).toMatchObject({ traceId: '1'.padStart(32, '0'), parentSpanId: '', parentIsRemote: false });
-    expect(live.place({ name: 'b', parent: null, traceId: REMOTE.traceId })!.traceId).toBe(REMOTE.traceId);
-    expect(live.place({ name: 'c', traceId: 'not-hex' })!.traceId).not.toBe('not-hex');
+    expect(ids(live.place({ name: 'a' }))).toMatchObject({ traceId: '1'.padStart(32, '0'), parentSpanId: '', parentIsRemote: false });
+    expect(ids(live.place({ name: 'b', parent: null, traceId: REMOTE.traceId }))!.traceId).toBe(REMOTE.traceId);
+    expect(ids(live.place({ name: 'c', traceId: 'not-hex' }))!.traceId).toBe('4'.padStart(32, '0'));
   });
 
   it.each([
@@ -56,14 +79,14 @@ describe('LiveSpans.place: the parent rules', () => {
   it('the handle it issued: a local child in the parent\'s trace', () => {
     const { live, start } = setup();
     const parent = start();
-    const placement = live.place({ name: 'child', parent: parent.handle })!;
+    const placement = ids(live.place({ name: 'child', parent: parent.handle }))!;
     expect(placement).toMatchObject({ traceId: parent.span!.traceId, parentSpanId: parent.span!.spanId, parentIsRemote: false });
     expect(placement.localParent).toBe(parent.span);
   });
 
   it('a valid handle it never issued: joins that trace as a remote parent', () => {
     const { live } = setup();
-    expect(live.place({ name: 'server', parent: REMOTE })).toMatchObject({
+    expect(ids(live.place({ name: 'server', parent: REMOTE }))).toMatchObject({
       traceId: REMOTE.traceId,
       parentSpanId: REMOTE.spanId,
       parentIsRemote: true,
@@ -75,16 +98,16 @@ describe('LiveSpans.place: the parent rules', () => {
     const { live, start } = setup();
     const parent = start();
     const rebuilt = { traceId: parent.handle.traceId, spanId: parent.handle.spanId };
-    expect(live.place({ name: 'a', parent: rebuilt })).toMatchObject({ parentSpanId: rebuilt.spanId, parentIsRemote: true });
+    expect(ids(live.place({ name: 'a', parent: rebuilt }))).toMatchObject({ parentSpanId: rebuilt.spanId, parentIsRemote: true });
     expect(live.find(rebuilt)).toBe(parent.span); // the first lookup by id builds the index
-    expect(live.place({ name: 'b', parent: rebuilt })).toMatchObject({ parentSpanId: rebuilt.spanId, parentIsRemote: false });
+    expect(ids(live.place({ name: 'b', parent: rebuilt }))).toMatchObject({ parentSpanId: rebuilt.spanId, parentIsRemote: false });
   });
 
   it('an ended parent handle: a remote parent with the same ids (the span is no longer here)', () => {
     const { live, start } = setup();
     const parent = start();
     live.end(parent.span!, parent.handle, 1);
-    expect(live.place({ name: 'late child', parent: parent.handle })).toMatchObject({
+    expect(ids(live.place({ name: 'late child', parent: parent.handle }))).toMatchObject({
       traceId: parent.span!.traceId,
       parentSpanId: parent.span!.spanId,
       parentIsRemote: true,
@@ -97,7 +120,7 @@ describe('LiveSpans.place: the parent rules', () => {
     ['upper-case hex', { traceId: REMOTE.traceId.toUpperCase(), spanId: REMOTE.spanId }],
   ])('%s as parent: a root, and the misuse is counted', (_name, parent) => {
     const { live, counters } = setup();
-    const placement = live.place({ name: 'x', parent: parent as never })!;
+    const placement = ids(live.place({ name: 'x', parent: parent as never }))!;
     expect(placement.parentSpanId).toBe('');
     expect(SpanHandle.isValidTraceId(placement.traceId)).toBe(true);
     expect(counters.invalidCalls).toBe(1);
@@ -105,10 +128,10 @@ describe('LiveSpans.place: the parent rules', () => {
 
   it("the caller's span id when valid and not live, else a fresh one", () => {
     const { live, start } = setup();
-    expect(live.place({ name: 'a', spanId: REMOTE.spanId })!.spanId).toBe(REMOTE.spanId);
+    expect(ids(live.place({ name: 'a', spanId: REMOTE.spanId }))!.spanId).toBe(REMOTE.spanId);
     start({ spanId: REMOTE.spanId });
-    expect(live.place({ name: 'b', spanId: REMOTE.spanId })!.spanId).not.toBe(REMOTE.spanId);
-    expect(live.place({ name: 'c', spanId: 'zz' })!.spanId).not.toBe('zz');
+    expect(ids(live.place({ name: 'b', spanId: REMOTE.spanId }))!.spanId).not.toBe(REMOTE.spanId);
+    expect(SpanHandle.isValidSpanId(ids(live.place({ name: 'c', spanId: 'zz' }))!.spanId)).toBe(true);
   });
 
   it('a throwing getter reaches the caller (recorders catch and count it)', () => {
@@ -220,7 +243,7 @@ describe('LiveSpans: finding, ending, evicting', () => {
 });
 
 describe('LiveSpans.start and target: the guard every recording call shares', () => {
-  const create = (_start: SpanStart, at: { traceId: string; spanId: string }) => new TestSpan(at.traceId, at.spanId);
+  const create = (_start: SpanStart, at: Placement) => new TestSpan(at);
 
   it('starts a span: live, counted, addressed by the handle', () => {
     const { live, counters } = setup();
@@ -258,7 +281,7 @@ describe('LiveSpans.start and target: the guard every recording call shares', ()
   it('calls the builder on the owner given', () => {
     const { live } = setup();
     const owner = { made: 0 };
-    live.start({ name: 'a' }, function (this: typeof owner, _start, at) { this.made++; return new TestSpan(at.traceId, at.spanId); }, owner);
+    live.start({ name: 'a' }, function (this: typeof owner, _start, at) { this.made++; return new TestSpan(at); }, owner);
     expect(owner.made).toBe(1);
   });
 

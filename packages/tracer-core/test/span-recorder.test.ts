@@ -98,14 +98,14 @@ describe('SpanRecorder parent rules', () => {
   it('uses caller-supplied ids, the trace id for roots only', () => {
     const { recorder } = setup();
     const root = recorder.startSpan({ name: 'root', traceId: REMOTE.traceId, spanId: 'aaaaaaaaaaaaaaaa' });
-    expect(root).toEqual({ traceId: REMOTE.traceId, spanId: 'aaaaaaaaaaaaaaaa' });
+    expect({ traceId: root.traceId, spanId: root.spanId }).toEqual({ traceId: REMOTE.traceId, spanId: 'aaaaaaaaaaaaaaaa' });
     const child = recorder.startSpan({
       name: 'child',
       parent: root,
       traceId: '11111111111111111111111111111111',
       spanId: 'bbbbbbbbbbbbbbbb',
     });
-    expect(child).toEqual({ traceId: REMOTE.traceId, spanId: 'bbbbbbbbbbbbbbbb' });
+    expect({ traceId: child.traceId, spanId: child.spanId }).toEqual({ traceId: REMOTE.traceId, spanId: 'bbbbbbbbbbbbbbbb' });
   });
 
   it('replaces a malformed or already-live caller span id', () => {

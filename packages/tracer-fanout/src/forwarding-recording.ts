@@ -8,6 +8,8 @@ import {
   type Placement,
   type RecordingCalls,
   type SpanRecorder,
+  spanIdHex,
+  traceIdHex,
 } from '@x/tracer-core/internal';
 import type { FanoutChildren } from './fanout-children.js';
 import type { FanoutRecording, FanoutSetup } from './fanout-recording.js';
@@ -39,7 +41,15 @@ const ENDED = 0;
 class ForwardedSpan implements LiveSpan {
   endTime = LIVE;
   liveSlot = -1;
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly t3: number;
+  readonly s0: number;
+  readonly s1: number;
   constructor(
+    ids: Readonly<Placement>,
+    /** The ids as hex: the children were given them. */
     readonly traceId: string,
     readonly spanId: string,
     /** Children called for this span: forwarded children that did not return INVALID for it. */
@@ -47,7 +57,14 @@ class ForwardedSpan implements LiveSpan {
     readonly handles: SpanHandle[],
     /** The span in the shared recorder that feeds the sink children, when there is one. */
     readonly shared: SpanHandle | undefined,
-  ) {}
+  ) {
+    this.t0 = ids.t0;
+    this.t1 = ids.t1;
+    this.t2 = ids.t2;
+    this.t3 = ids.t3;
+    this.s0 = ids.s0;
+    this.s1 = ids.s1;
+  }
 }
 
 /**
@@ -95,13 +112,16 @@ export class ForwardingRecording implements FanoutRecording, RecordingCalls {
    * when none of them sampled it. (`LiveSpans.start` guards the call and makes the span live.)
    */
   #create(start: SpanStart, placement: Placement<ForwardedSpan>): ForwardedSpan | undefined {
-    const { traceId, spanId, parentSpanId, localParent } = placement;
+    const { localParent } = placement;
+    // Children take ids as hex (the contract's form): made once here, for all of them.
+    const traceId = traceIdHex(placement.t0, placement.t1, placement.t2, placement.t3);
+    const spanId = spanIdHex(placement.s0, placement.s1);
     // Only children that recorded a local parent record its child: an unsampled trace stays so.
     const mask = localParent === undefined ? this.#forwardedMask : localParent.mask;
     const childParents = localParent?.handles;
     // A parent that is not ours is remote for every child; a local one is addressed per child.
     const remoteParent: SpanHandle | undefined =
-      localParent === undefined && parentSpanId !== '' ? { traceId, spanId: parentSpanId } : undefined;
+      localParent === undefined && (placement.p0 | placement.p1) !== 0 ? { traceId, spanId: spanIdHex(placement.p0, placement.p1) } : undefined;
     const sharedParent = localParent === undefined ? remoteParent : localParent.shared;
     const childStart = {
       name: start.name,
@@ -147,7 +167,7 @@ export class ForwardingRecording implements FanoutRecording, RecordingCalls {
       }
     }
     if (sampled === 0 && shared === undefined) return undefined;
-    return new ForwardedSpan(traceId, spanId, sampled, handles, shared);
+    return new ForwardedSpan(placement, traceId, spanId, sampled, handles, shared);
   }
 
   setAttribute(span: SpanHandle, key: string, value: unknown): void {
