@@ -103,3 +103,17 @@ export function readSpanId(text: unknown): boolean {
   readWords.lo = lo;
   return true;
 }
+
+/** A finished span that keeps its ids as words (every span a core recorder made): its parent's are `p0`, `p1`. */
+export interface SpanIdWords extends Readonly<TraceWords>, Readonly<SpanWords> {
+  readonly p0: number;
+  readonly p1: number;
+}
+
+/**
+ * The id words of `span` when it keeps them (a span recorded by the core), so that a binary encoder
+ * writes the bytes without making and reparsing hex; undefined for any other span object.
+ */
+export function idWordsOfSpan(span: object): SpanIdWords | undefined {
+  return typeof (span as Partial<SpanIdWords>).t0 === 'number' ? (span as SpanIdWords) : undefined;
+}

@@ -10,7 +10,17 @@ export { ACCEPT_FINISHED, sinkOf, type FinishedSpanSink } from './finished-span-
 export { toTracerError } from './errors.js';
 export { ORIGIN_UNIX_NANOS, now, fromUnixNanos } from './clock.js';
 export { createIdGenerator, idWordsOf, type IdWordSource } from './id-generator.js';
-export { spanIdHex, traceIdHex, readTraceId, readSpanId, readWords, type TraceWords, type SpanWords } from './id-words.js';
+export {
+  spanIdHex,
+  traceIdHex,
+  readTraceId,
+  readSpanId,
+  readWords,
+  idWordsOfSpan,
+  type TraceWords,
+  type SpanWords,
+  type SpanIdWords,
+} from './id-words.js';
 export { copyAttributes, MAX_NAME_LENGTH, type CopyCounts } from './finished-span.js';
 export { LiveSpans, LIVE, EVICTED, type LiveSpan, type LiveSpansOptions, type Placement } from './live-spans.js';
 export { SpanBuffer, DEFAULT_MAX_BUFFERED_SPANS, DEFAULT_MAX_BUFFERED_BYTES } from './span-buffer.js';

@@ -1,4 +1,5 @@
 import type { AttributeList, AttributeValue, FinishedSpan } from '@x/tracer-core';
+import { idWordsOfSpan } from '@x/tracer-core/internal';
 import { unixNanosHalves } from './otlp-time.js';
 import { ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT } from './protobuf-writer.js';
 import type { RequestHeader } from './request-header.js';
@@ -67,11 +68,24 @@ function timestamp(w: ProtoWriter, field: number, reading: number): void {
   w.fixed64(time.lo, time.hi);
 }
 
-function span(w: ProtoWriter, s: FinishedSpan): void {
-  w.hexBytes(1, s.traceId);
-  w.hexBytes(2, s.spanId);
+/** Trace id (1), span id (2), trace state (3) and parent span id (4): from words when the span keeps them. */
+function ids(w: ProtoWriter, s: FinishedSpan): void {
+  const words = idWordsOfSpan(s);
+  if (words === undefined) {
+    w.hexBytes(1, s.traceId);
+    w.hexBytes(2, s.spanId);
+    if (s.traceState !== '') w.string(3, s.traceState);
+    if (s.parentSpanId !== '') w.hexBytes(4, s.parentSpanId);
+    return;
+  }
+  w.wordBytes(1, 4, words.t0, words.t1, words.t2, words.t3);
+  w.wordBytes(2, 2, words.s0, words.s1);
   if (s.traceState !== '') w.string(3, s.traceState);
-  if (s.parentSpanId !== '') w.hexBytes(4, s.parentSpanId);
+  if ((words.p0 | words.p1) !== 0) w.wordBytes(4, 2, words.p0, words.p1);
+}
+
+function span(w: ProtoWriter, s: FinishedSpan): void {
+  ids(w, s);
   w.string(5, s.name);
   w.tag(6, WIRE_VARINT);
   w.varint(s.kind + 1); // OTLP's enum has UNSPECIFIED at 0

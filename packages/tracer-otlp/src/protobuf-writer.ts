@@ -177,6 +177,22 @@ export class ProtoWriter {
     this.pos = pos;
   }
 
+  /** A bytes field of `count` 32-bit words (an id kept as words), high-order byte first. */
+  wordBytes(field: number, count: 2 | 4, w0: number, w1: number, w2 = 0, w3 = 0): void {
+    this.tag(field, WIRE_LENGTH);
+    this.ensure(1 + 4 * count);
+    const view = this.#view;
+    let pos = this.pos;
+    this.buf[pos++] = 4 * count;
+    view.setInt32(pos, w0);
+    view.setInt32(pos + 4, w1);
+    if (count === 4) {
+      view.setInt32(pos + 8, w2);
+      view.setInt32(pos + 12, w3);
+    }
+    this.pos = pos + 4 * count;
+  }
+
   /** A bytes field from a hex id (trace or span id): half as many bytes as characters. */
   hexBytes(field: number, hex: string): void {
     const bytes = hex.length >> 1;
