@@ -111,11 +111,11 @@ const scratch: (string | AttributeValue)[] = [];
 
 /**
  * Copies a caller's attribute record into a new flat list, dropping what is not valid (counted in
- * `counts`). Keys of an object are unique, so there is no duplicate scan. The list is built in a
- * scratch array, then copied: exactly sized when `spare` is 0 (events, links: nothing is added
- * later; a pushed-to array would hold 16 slots), else grown by push, which leaves room for later
- * `setAttribute`s (measured: 14% faster than sizing it and setting a shorter length, for ~50 bytes
- * more per span). Never throws.
+ * `counts`). Keys of an object are unique, so there is no duplicate scan. With `spare` 0 (events,
+ * links: nothing is added later) the list is built in a scratch array and copied at its exact size
+ * (a pushed-to array holds 16 slots); otherwise it is pushed to directly, which leaves V8's room for
+ * later `setAttribute`s (measured: 20% faster than the scratch copy, for ~50 bytes more per span).
+ * Never throws.
  */
 export function copyAttributes(
   record: unknown,
@@ -127,6 +127,8 @@ export function copyAttributes(
   counts.dropped = 0;
   counts.bytes = 0;
   if (typeof record !== 'object' || record === null) return [];
+  const pushed = spare > 0;
+  const list: (string | AttributeValue)[] = pushed ? [] : scratch;
   let length = 0;
   try {
     for (const key in record) {
@@ -136,22 +138,20 @@ export function copyAttributes(
         counts.dropped++;
         continue;
       }
-      scratch[length++] = key;
-      scratch[length++] = value;
+      list[length++] = key;
+      list[length++] = value;
       counts.bytes += 16 + 2 * key.length + estimateValueBytes(value);
     }
   } catch {
     counts.dropped++;
   }
-  // Exact size when nothing will be added (events, links); otherwise an array grown by push,
-  // which V8 gives room for 8 attributes: setting a shorter length to keep spare room costs more.
-  const list: (string | AttributeValue)[] = spare === 0 ? new Array(length) : [];
+  if (pushed) return list;
+  const exact: (string | AttributeValue)[] = new Array(length);
   for (let i = 0; i < length; i++) {
-    if (spare === 0) list[i] = scratch[i]!;
-    else list.push(scratch[i]!);
+    exact[i] = scratch[i]!;
     scratch[i] = '';
   }
-  return list;
+  return exact;
 }
 
 /** The object form of an attribute list, with a null prototype (so `__proto__` is just a key). */
