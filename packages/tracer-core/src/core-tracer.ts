@@ -28,6 +28,7 @@ export abstract class CoreTracer extends DelegatingTracer implements TracerPlugi
     const counters = this.counters;
     this[ACCEPT_FINISHED] = Object.freeze({
       limits: recorder.limits,
+      packs: recorder.packs,
       accept: (span: FinishedSpan): boolean => {
         if (recorder.closed) {
           counters.ignoredAfterShutdown++;

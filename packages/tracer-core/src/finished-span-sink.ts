@@ -13,6 +13,8 @@ export const ACCEPT_FINISHED: unique symbol = Symbol.for('x-tracing.acceptFinish
 export interface FinishedSpanSink {
   /** The sink's span limits: a recorder feeding several sinks uses the strictest of each. */
   readonly limits: SpanLimits;
+  /** Whether the sink packs the spans it records (`packFinishedSpans`): a recorder feeding it packs too. */
+  readonly packs: boolean;
   /**
    * Takes a finished span (read-only, possibly shared with other sinks) as if the sink had
    * recorded it: counted as started and ended, then buffered. Returns false, and counts the call

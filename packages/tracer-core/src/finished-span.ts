@@ -66,7 +66,11 @@ export interface FinishedSpan {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
-const BASE_SPAN_BYTES = 320;
+/** What a live span's `byteSize` counts for the span object itself, before any of its data. */
+export const BASE_SPAN_BYTES = 320;
+/** What a live span's `byteSize` counts for each event's and each link's objects, beyond their data. */
+export const EVENT_OBJECT_BYTES = 64;
+export const LINK_OBJECT_BYTES = 96;
 /** Longest span or event name kept; longer names are cut, so no name can hold a buffer hostage. */
 export const MAX_NAME_LENGTH = 4096;
 

@@ -4,7 +4,7 @@ import type { FanoutRecording, FanoutSetup } from './fanout-recording.js';
 
 /**
  * One recorder for every child that accepts finished spans (a tracer built on the core): the span
- * is recorded once, under the strictest limits of those children, and the same finished span is
+ * is recorded once, under the strictest limits of those children (packed if any of them packs), and the same finished span is
  * handed to each of them when it ends. Counted in `counters` as exported once handed over.
  */
 export function recorderForSinks(
@@ -12,7 +12,13 @@ export function recorderForSinks(
   setup: Pick<FanoutSetup, 'maxLiveSpans' | 'ids'>,
   counters: TracerCounters,
 ): SpanRecorder {
-  const options = { maxLiveSpans: setup.maxLiveSpans, idGenerator: setup.ids, spanLimits: strictestLimits(sinks.map((sink) => sink.limits)) };
+  const options = {
+    maxLiveSpans: setup.maxLiveSpans,
+    idGenerator: setup.ids,
+    spanLimits: strictestLimits(sinks.map((sink) => sink.limits)),
+    // One child that packs (its buffer is the one to keep small) makes the shared span packed for all.
+    packFinishedSpans: sinks.some((sink) => sink.packs),
+  };
   return new SpanRecorder(options, counters, (span) => {
     counters.spansExported++;
     for (const sink of sinks) sink.accept(span);

@@ -13,9 +13,18 @@ const RESOURCE = { 'service.name': 'checkout', 'deployment.environment.name': 't
 const HEADER = { resource: Object.entries(RESOURCE).flat(), scopeName: '@x/tracer-otlp', scopeVersion: '0.1.0' };
 
 /** Spans that use every field: kinds, statuses, every attribute type, events, links, drops, remote parents. */
-function recordSpans(options: { bigint: boolean }): FinishedSpan[] {
+function recordSpans(options: { bigint: boolean; packed?: boolean }): FinishedSpan[] {
   const spans: FinishedSpan[] = [];
-  const recorder = new SpanRecorder({ spanLimits: { attributeCountLimit: 8, linkCountLimit: 1 } }, new TracerCounters(), (s) => spans.push(s));
+  let next = 0;
+  const idGenerator = {
+    traceId: () => (++next).toString(16).padStart(32, 'a'),
+    spanId: () => (++next).toString(16).padStart(16, 'b'),
+  };
+  const recorder = new SpanRecorder(
+    { spanLimits: { attributeCountLimit: 8, linkCountLimit: 1 }, idGenerator, packFinishedSpans: options.packed ?? false },
+    new TracerCounters(),
+    (s) => spans.push(s),
+  );
   const root = recorder.startSpan({
     name: 'GET /orders/ünïcødé/😀',
     kind: SpanKind.SERVER,
@@ -61,6 +70,16 @@ function recordSpans(options: { bigint: boolean }): FinishedSpan[] {
 }
 
 describe('OTLP encoders', () => {
+  it.each([
+    ['protobuf', () => createProtobufEncoder(HEADER)],
+    ['json', () => createJsonEncoder(HEADER)],
+  ])('%s: packed finished spans encode to the very bytes their unpacked twins do', (_name, encoder) => {
+    const packed = recordSpans({ bigint: true, packed: true });
+    const plain = recordSpans({ bigint: true });
+    expect(packed.map((span) => span.constructor.name)).toEqual(plain.map(() => 'PackedSpan'));
+    expect(Buffer.from(encodeAll(encoder(), packed))).toEqual(Buffer.from(encodeAll(encoder(), plain)));
+  });
+
   it('protobuf: decodes (independent decoder) to the same request as @opentelemetry/otlp-transformer', () => {
     const spans = recordSpans({ bigint: false });
     const ours = encodeAll(createProtobufEncoder(HEADER), spans);

@@ -1,0 +1,29 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createBufferedTracer, ledgerProblem, type TracerPlugin } from '@x/tracer-core';
+import { createFanoutTracer } from '@x/tracer-fanout';
+import { createMemoryTracer } from '@x/tracer-memory';
+import { createStdoutTracer } from '@x/tracer-stdout';
+import { describeConformance } from '@x/tracer-testkit/vitest';
+
+describe('packed finished spans through the tracers', () => {
+  it('a fan-out packs the one span it records when any child packs, and every child gets it', () => {
+    const packing = createMemoryTracer({ packFinishedSpans: true });
+    const other = createMemoryTracer();
+    const fanout = createFanoutTracer([packing, other]);
+    fanout.endSpan(fanout.startSpan({ name: 'x', attributes: { k: 'v' } }));
+    const [a] = packing.drain();
+    const [b] = other.drain();
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ name: 'x', attributes: { k: 'v' } });
+    expect(ledgerProblem(fanout.stats())).toBeUndefined();
+  });
+
+});
+
+const quiet = { hookProcessShutdown: false, packFinishedSpans: true } as const;
+describeConformance('memory tracer, packed', () => createMemoryTracer({ packFinishedSpans: true }));
+describeConformance('stdout tracer, packed', () => createStdoutTracer({ ...quiet, stream: new PassThrough().resume(), format: 'json' }));
+describeConformance('buffered tracer, packed', (): TracerPlugin =>
+  createBufferedTracer('packed', { export: async () => ({ status: 'success' }) }, quiet),
+);
