@@ -142,14 +142,15 @@ export class LiveSpans<T extends LiveSpan> {
     const out = this.#placement;
     const parent = start.parent;
     let localParent: T | undefined;
-    out.p0 = 0;
-    out.p1 = 0;
-    out.parentIsRemote = false;
     if (parent === undefined || parent === null) {
+      out.p0 = 0;
+      out.p1 = 0;
+      out.parentIsRemote = false;
       const wanted = start.traceId;
       if (wanted === undefined || !readTraceId(wanted, out)) this.#ids.traceWords(out);
     } else {
-      if (parent === SpanHandle.INVALID) return undefined;
+      if (parent === SpanHandle.INVALID) return undefined; // the unsampled path: one comparison
+      out.parentIsRemote = false;
       localParent = this.#issued(parent);
       if (localParent === undefined) {
         const parentTraceId: unknown = parent.traceId;
@@ -165,6 +166,8 @@ export class LiveSpans<T extends LiveSpan> {
             // Not a handle at all: a root rather than a lost span, and the misuse is counted.
             this.#counters.invalidCalls++;
             this.#ids.traceWords(out);
+            out.p0 = 0;
+            out.p1 = 0;
           }
         }
       }
