@@ -34,6 +34,8 @@ const factories: [string, () => TracerPlugin][] = [
   ['otlp json', () => createOtlpTracer({ ...quiet, url, protocol: 'http/json', retry: { maxAttempts: 1 } })],
   ['fan-out of all', () => createFanoutTracer([createMemoryTracer(), createStdoutTracer({ ...quiet, stream: sink() }), createOtlpTracer({ ...quiet, url, retry: { maxAttempts: 1 } })])],
   ['nested fan-out', () => createFanoutTracer([createFanoutTracer([createMemoryTracer()]), createStdoutTracer({ ...quiet, stream: sink(), format: 'pretty' })])],
+  ['packed: memory', () => createMemoryTracer({ packFinishedSpans: true })],
+  ['packed: otlp protobuf + stdout pretty', () => createFanoutTracer([createOtlpTracer({ ...quiet, url, retry: { maxAttempts: 1 }, packFinishedSpans: true }), createStdoutTracer({ ...quiet, stream: sink(), format: 'pretty' })])],
 ];
 
 let total = 0;

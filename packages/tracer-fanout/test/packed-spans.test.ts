@@ -4,9 +4,24 @@ import { createBufferedTracer, ledgerProblem, type TracerPlugin } from '@x/trace
 import { createFanoutTracer } from '@x/tracer-fanout';
 import { createMemoryTracer } from '@x/tracer-memory';
 import { createStdoutTracer } from '@x/tracer-stdout';
+import { fuzzPlugin, wrapPlugin } from '@x/tracer-testkit';
 import { describeConformance } from '@x/tracer-testkit/vitest';
 
 describe('packed finished spans through the tracers', () => {
+  it('hostile call sequences keep every ledger exact: packed memory, packed stdout, and a foreign child beside them', async () => {
+    const report = await fuzzPlugin(
+      () =>
+        createFanoutTracer([
+          createMemoryTracer({ packFinishedSpans: true }),
+          createStdoutTracer({ stream: new PassThrough().resume(), format: 'pretty', hookProcessShutdown: false, packFinishedSpans: true }),
+          wrapPlugin(createMemoryTracer(), () => ({ name: 'foreign' })),
+        ]),
+      { runs: 40 },
+    );
+    expect(report.failure).toBeUndefined();
+    expect(report.calls).toBeGreaterThan(400);
+  });
+
   it('a fan-out packs the one span it records when any child packs, and every child gets it', () => {
     const packing = createMemoryTracer({ packFinishedSpans: true });
     const other = createMemoryTracer();
