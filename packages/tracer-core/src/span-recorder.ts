@@ -26,7 +26,7 @@ export interface RecorderOptions {
   /**
    * Pack each span when it ends into one array of its exact size (see `packed-span.ts`): a buffered
    * span then holds about 416 bytes instead of about 625 (the benchmark's span; `pnpm bench`,
-   * heap-buffered), for about 80-120 ns more per span on the recording path (copying some 40 values
+   * heap-buffered), for about 100-150 ns more per span on the recording path (copying some 40 values
    * costs that in V8). For services whose buffer is large for long (a collector down for minutes)
    * and whose span rate is modest. @defaultValue false
    */
