@@ -6,7 +6,7 @@ import {
   type Attributes,
 } from './attributes.js';
 import { spanIdHex, traceIdHex } from './id-words.js';
-import { LIVE, type Placement } from './live-spans.js';
+import { LIVE } from './live-spans.js';
 import type { SpanKind } from './span-kind.js';
 import type { SpanLimits } from './span-limits.js';
 import { UNSET_STATUS, type SpanStatus } from './span-status.js';
@@ -174,16 +174,6 @@ export class MutableSpan implements FinishedSpan {
   endTime = LIVE;
   /** The live table's slot for this span (see `LiveSpanTable`). */
   liveSlot = -1;
-  readonly t0: number;
-  readonly t1: number;
-  readonly t2: number;
-  readonly t3: number;
-  readonly s0: number;
-  readonly s1: number;
-  /** The parent's span id words; both 0 for a root. */
-  readonly p0: number;
-  readonly p1: number;
-  readonly parentIsRemote: boolean;
   attributes: (string | AttributeValue)[];
   droppedAttributesCount: number;
   events: FinishedEvent[] = NONE as never;
@@ -193,8 +183,18 @@ export class MutableSpan implements FinishedSpan {
   status: SpanStatus = UNSET_STATUS;
   byteSize: number;
 
+  // The ids as parameters, not a base class: a derived constructor costs ~30 ns per span here.
   constructor(
-    ids: Readonly<Placement>,
+    readonly t0: number,
+    readonly t1: number,
+    readonly t2: number,
+    readonly t3: number,
+    readonly s0: number,
+    readonly s1: number,
+    /** The parent's span id words; both 0 for a root. */
+    readonly p0: number,
+    readonly p1: number,
+    readonly parentIsRemote: boolean,
     readonly traceState: string,
     readonly name: string,
     readonly kind: SpanKind,
@@ -203,15 +203,6 @@ export class MutableSpan implements FinishedSpan {
     droppedAttributesCount: number,
     attributeBytes: number,
   ) {
-    this.t0 = ids.t0;
-    this.t1 = ids.t1;
-    this.t2 = ids.t2;
-    this.t3 = ids.t3;
-    this.s0 = ids.s0;
-    this.s1 = ids.s1;
-    this.p0 = ids.p0;
-    this.p1 = ids.p1;
-    this.parentIsRemote = ids.parentIsRemote;
     this.attributes = attributes;
     this.droppedAttributesCount = droppedAttributesCount;
     this.byteSize = BASE_SPAN_BYTES + 2 * name.length + attributeBytes;

@@ -117,3 +117,33 @@ export interface SpanIdWords extends Readonly<TraceWords>, Readonly<SpanWords> {
 export function idWordsOfSpan(span: object): SpanIdWords | undefined {
   return typeof (span as Partial<SpanIdWords>).t0 === 'number' ? (span as SpanIdWords) : undefined;
 }
+
+/**
+ * A span's own ids as words, copied from where they were placed, with the hex of the contract made
+ * on read. Base of the live-span classes (the recorder's and the fan-out's).
+ */
+export class SpanIdentity implements Readonly<TraceWords>, Readonly<SpanWords> {
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly t3: number;
+  readonly s0: number;
+  readonly s1: number;
+
+  constructor(ids: Readonly<TraceWords & SpanWords>) {
+    this.t0 = ids.t0;
+    this.t1 = ids.t1;
+    this.t2 = ids.t2;
+    this.t3 = ids.t3;
+    this.s0 = ids.s0;
+    this.s1 = ids.s1;
+  }
+
+  get traceId(): string {
+    return traceIdHex(this.t0, this.t1, this.t2, this.t3);
+  }
+
+  get spanId(): string {
+    return spanIdHex(this.s0, this.s1);
+  }
+}

@@ -17,6 +17,7 @@ export {
   readSpanId,
   readWords,
   idWordsOfSpan,
+  SpanIdentity,
   type TraceWords,
   type SpanWords,
   type SpanIdWords,

@@ -127,7 +127,15 @@ export class SpanRecorder {
       this.#counters.attributesDropped += droppedAttributes;
     }
     const span = new MutableSpan(
-      placement,
+      placement.t0,
+      placement.t1,
+      placement.t2,
+      placement.t3,
+      placement.s0,
+      placement.s1,
+      placement.p0,
+      placement.p1,
+      placement.parentIsRemote,
       traceState,
       normalizeName(start.name),
       kind,

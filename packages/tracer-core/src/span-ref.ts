@@ -1,15 +1,8 @@
-import { spanIdHex, traceIdHex } from './id-words.js';
+import { spanIdHex, traceIdHex, type SpanWords, type TraceWords } from './id-words.js';
 import type { SpanHandle } from './span-handle.js';
 
 /** What a span offers its handle: its id words. */
-interface IdentifiedByWords {
-  readonly t0: number;
-  readonly t1: number;
-  readonly t2: number;
-  readonly t3: number;
-  readonly s0: number;
-  readonly s1: number;
-}
+type IdentifiedByWords = Readonly<TraceWords & SpanWords>;
 
 /**
  * The handle a tracer built on the core returns: a {@link SpanHandle} whose `traceId` and `spanId`

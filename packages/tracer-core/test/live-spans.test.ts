@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanHandle, type IdGenerator, type SpanStart } from '@x/tracer-core';
-import { EVICTED, LIVE, LiveSpans, TracerCounters, spanIdHex, traceIdHex, type LiveSpan, type Placement } from '@x/tracer-core/internal';
+import { EVICTED, LIVE, LiveSpans, SpanIdentity, TracerCounters, spanIdHex, traceIdHex, type LiveSpan, type Placement } from '@x/tracer-core/internal';
 
 /** Ids 1, 2, 3... in hex: predictable, valid, never zero. */
 function countingIds(): IdGenerator {
@@ -11,24 +11,9 @@ function countingIds(): IdGenerator {
   };
 }
 
-class TestSpan implements LiveSpan {
+class TestSpan extends SpanIdentity implements LiveSpan {
   endTime = LIVE;
   liveSlot = -1;
-  readonly t0: number;
-  readonly t1: number;
-  readonly t2: number;
-  readonly t3: number;
-  readonly s0: number;
-  readonly s1: number;
-  constructor(at: Placement) {
-    ({ t0: this.t0, t1: this.t1, t2: this.t2, t3: this.t3, s0: this.s0, s1: this.s1 } = at);
-  }
-  get traceId(): string {
-    return traceIdHex(this.t0, this.t1, this.t2, this.t3);
-  }
-  get spanId(): string {
-    return spanIdHex(this.s0, this.s1);
-  }
 }
 
 /** A placement's ids as the hex of the contract. */

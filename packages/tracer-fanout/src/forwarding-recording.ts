@@ -8,6 +8,7 @@ import {
   type Placement,
   type RecordingCalls,
   type SpanRecorder,
+  SpanIdentity,
   spanIdHex,
   traceIdHex,
 } from '@x/tracer-core/internal';
@@ -38,32 +39,18 @@ const ENDED = 0;
  * A span as the fan-out tracks it: which children recorded it, and each child's own handle, so
  * every child is addressed with the handle it issued (its fast path).
  */
-class ForwardedSpan implements LiveSpan {
+class ForwardedSpan extends SpanIdentity implements LiveSpan {
   endTime = LIVE;
   liveSlot = -1;
-  readonly t0: number;
-  readonly t1: number;
-  readonly t2: number;
-  readonly t3: number;
-  readonly s0: number;
-  readonly s1: number;
   constructor(
     ids: Readonly<Placement>,
-    /** The ids as hex: the children were given them. */
-    readonly traceId: string,
-    readonly spanId: string,
     /** Children called for this span: forwarded children that did not return INVALID for it. */
     readonly mask: number,
     readonly handles: SpanHandle[],
     /** The span in the shared recorder that feeds the sink children, when there is one. */
     readonly shared: SpanHandle | undefined,
   ) {
-    this.t0 = ids.t0;
-    this.t1 = ids.t1;
-    this.t2 = ids.t2;
-    this.t3 = ids.t3;
-    this.s0 = ids.s0;
-    this.s1 = ids.s1;
+    super(ids);
   }
 }
 
@@ -167,7 +154,7 @@ export class ForwardingRecording implements FanoutRecording, RecordingCalls {
       }
     }
     if (sampled === 0 && shared === undefined) return undefined;
-    return new ForwardedSpan(placement, traceId, spanId, sampled, handles, shared);
+    return new ForwardedSpan(placement, sampled, handles, shared);
   }
 
   setAttribute(span: SpanHandle, key: string, value: unknown): void {
