@@ -2,8 +2,8 @@
  * Ids as numbers while a span is recorded: a trace id is four 32-bit words (`t0`..`t3`), a span
  * id two (`s0`, `s1`), high-order first, each kept as a signed 32-bit integer, which V8's 64-bit
  * builds without pointer compression (Node's official builds) hold inline in an object's field (no
- * allocation). The hex strings of the contract are made
- * only when something reads them: a handle's `traceId`, an exporter that writes text.
+ * allocation). The hex strings of the contract are made only when something reads them: a handle's
+ * `traceId`, an exporter that writes text.
  *
  * Why: measured in `bench/` (span-full, OTLP tracer), drawing two hex strings per span cost about
  * 130 ns of a 490 ns span; making them eagerly while keeping words in the span gained nothing, so
