@@ -126,7 +126,7 @@ export class ExportScheduler {
     this.#counters.spansExported += settlement.exported;
     for (const [reason, count] of settlement.dropped) this.#counters.drop(reason, count);
     if (settlement.failure !== undefined) this.#counters.recordFailure(settlement.failure);
-    if (settlement.warning !== undefined) this.#counters.recordWarning(PARTIAL_SUCCESS, settlement.warning);
+    if (settlement.warning !== undefined) this.#counters.noteLastError(PARTIAL_SUCCESS, settlement.warning);
   }
 
   /**

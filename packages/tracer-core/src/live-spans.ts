@@ -221,10 +221,7 @@ export class LiveSpans<T extends LiveSpan> {
   /** Forgets a live span without ending it or counting it (its owner counted the drop elsewhere). */
   discard(handle: SpanHandle): void {
     const span = this.find(handle);
-    if (span === undefined) return;
-    this.#table.delete(span);
-    SpanRef.detach(handle);
-    span.endTime = EVICTED;
+    if (span !== undefined) this.end(span, handle, EVICTED);
   }
 
   /**

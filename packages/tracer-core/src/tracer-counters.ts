@@ -29,11 +29,14 @@ export class TracerCounters {
   /** Records a failed export attempt and remembers its error (code and message only). */
   recordFailure(error: TracerError): void {
     this.exportFailures++;
-    this.lastError = Object.freeze({ code: error.code, message: error.message, timeUnixMillis: Date.now() });
+    this.noteLastError(error.code, error.message);
   }
 
-  /** Keeps a warning as `lastError` without counting an export failure (a receiver's partial success). */
-  recordWarning(code: string, message: string): void {
+  /**
+   * Keeps `code` and `message` as `lastError` without counting an export failure: a receiver's
+   * warning (partial success), a fan-out child that broke the contract.
+   */
+  noteLastError(code: string, message: string): void {
     this.lastError = Object.freeze({ code, message, timeUnixMillis: Date.now() });
   }
 

@@ -36,11 +36,7 @@ export class FanoutChildren {
   fault(index: number, what: string, error?: unknown): void {
     this.#faults[index]!++;
     const detail = error instanceof Error ? `: ${error.message}` : '';
-    this.#counters.lastError = Object.freeze({
-      code: 'CHILD_FAULT',
-      message: `child "${this.keys[index]}" broke the contract in ${what}${detail}`,
-      timeUnixMillis: Date.now(),
-    });
+    this.#counters.noteLastError('CHILD_FAULT', `child "${this.keys[index]}" broke the contract in ${what}${detail}`);
   }
 
   /** Each child's stats under its key (a child whose `stats()` throws is counted as a fault), and the faults. */
