@@ -3,7 +3,14 @@
 // from `@x/tracer-core/internal`, which carries no stability promise.
 
 // The contract.
-export type { TracerPlugin, SpanStart, SpanEvent, SpanLink, ShutdownOptions } from './tracer-plugin.js';
+export type {
+  TracerPlugin,
+  SpanStart,
+  SpanEvent,
+  SpanLink,
+  ShutdownOptions,
+  InstrumentationScope,
+} from './tracer-plugin.js';
 export { SpanHandle } from './span-handle.js';
 export { SpanKind, spanKindName } from './span-kind.js';
 export { SpanStatusCode, type SpanStatus } from './span-status.js';

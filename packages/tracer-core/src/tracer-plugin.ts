@@ -13,6 +13,17 @@ export interface SpanLink {
 }
 
 /**
+ * What produced a span: the instrumented library or application, as OpenTelemetry's
+ * `InstrumentationScope` (`getTracer(name, version)`). Exporters group spans by it (OTLP
+ * `scopeSpans`); a tracer that knows nothing of scopes ignores it.
+ */
+export interface InstrumentationScope {
+  /** The library or application, for example `@x/trace` or `checkout`. Not empty. */
+  readonly name: string;
+  readonly version?: string;
+}
+
+/**
  * Everything `startSpan` takes, as one options object so that it can grow without breaking
  * plugins: a plugin reads the fields it knows and ignores the rest.
  */
@@ -41,6 +52,11 @@ export interface SpanStart {
   readonly spanId?: string;
   /** W3C `tracestate` to carry with the span (for example the remote parent's). */
   readonly traceState?: string;
+  /**
+   * What produced the span. Pass the same object for every span of a scope: tracers may keep
+   * it by reference. Absent or malformed: the tracer's own default scope.
+   */
+  readonly scope?: InstrumentationScope;
 }
 
 /** A point-in-time event on a span: OpenTelemetry's span event, a structured log line. */
