@@ -1,0 +1,101 @@
+// @x/trace: the application tracing API. The seed's `runtime:trace` functions (start/end,
+// startSpan/finishSpan, recordEvent, flush, ...), plus withSpan/currentSpan over async context,
+// instrumentation scopes, and configure() to send spans to any TracerPlugin.
+
+import { InvalidOptionError, type InstrumentationScope } from '@x/tracer-core';
+import { applyConfiguration, readConfiguration, type ConfigureOptions } from './configure.js';
+import type { SpanRecord } from './span-record.js';
+import { TraceRuntime, type TraceStats } from './trace-runtime.js';
+import { Tracer } from './tracer.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+export { Span } from './span.js';
+export { Tracer, type SpanOptions, type ParentLike } from './tracer.js';
+export { TraceError, TraceErrorCode } from './trace-error.js';
+export type { SpanRecord, TraceEvent, RecordStatus } from './span-record.js';
+export type { TraceStats } from './trace-runtime.js';
+export type { ConfigureOptions } from './configure.js';
+export type { RecordLimits } from './record-store.js';
+export { bind } from './bind.js';
+export { SpanKind } from '@x/tracer-core';
+
+/** The one runtime of the process: every scope's spans share its tracer, records, ids and counters. */
+const runtime = new TraceRuntime(readConfiguration(undefined));
+const application = new Tracer(runtime, undefined);
+
+export const {
+  start,
+  end,
+  instant,
+  startSpan,
+  finishSpan,
+  recordEvent,
+  withSpan,
+  currentSpan,
+} = application;
+
+/**
+ * Sends spans to `tracer`, names the application, bounds or switches off the records. Checked
+ * whole before anything changes.
+ * @throws InvalidOptionError saying which option was wrong and what is allowed.
+ */
+export function configure(options?: ConfigureOptions): void {
+  applyConfiguration(runtime, readConfiguration(options));
+}
+
+/** The kept records, oldest first, and forgets them (the seed's drain). */
+export function flush(): SpanRecord[] {
+  return runtime.records?.drain() ?? [];
+}
+
+/** The kept records, oldest first; they stay. */
+export function exportRecords(): SpanRecord[] {
+  return runtime.records?.snapshot() ?? [];
+}
+
+/** Forgets the kept records (live spans are not touched). */
+export function clear(): void {
+  runtime.records?.clear();
+}
+
+/**
+ * Turns tracing on or off. Off, every call is a cheap no-op: `start` returns 0n, `startSpan` and
+ * `currentSpan` the inert span, `withSpan` calls its function directly. Spans already open still end normally.
+ * @throws InvalidOptionError for anything but a boolean.
+ */
+export function setEnabled(enabled: boolean): void {
+  if (typeof enabled !== 'boolean') throw new InvalidOptionError(`setEnabled() takes true or false, got ${typeof enabled}`);
+  runtime.enabled = enabled;
+}
+
+/** The seed's extension info: this package's name and version, and whether tracing is on. */
+export function info(): { name: string; version: string; status: 'enabled' | 'disabled' } {
+  return { name: PACKAGE_NAME, version: PACKAGE_VERSION, status: runtime.enabled ? 'enabled' : 'disabled' };
+}
+
+/** Counters of this API layer (the tracer keeps its own: `tracer.stats()`). */
+export function stats(): TraceStats {
+  return runtime.stats();
+}
+
+const scopes = new Map<string, Tracer>();
+/** Distinct scopes remembered; past it `getTracer` still works, it just builds a new object each call. */
+const MAX_REMEMBERED_SCOPES = 1024;
+
+/**
+ * The API bound to an instrumentation scope, as OpenTelemetry's `getTracer(name, version)`: spans
+ * it starts carry the scope to the tracer (OTLP `scope`, stdout, records). Same arguments, same object.
+ * @throws InvalidOptionError when `name` is not a non-empty string or `version` not a string.
+ */
+export function getTracer(name: string, version?: string): Tracer {
+  if (typeof name !== 'string' || name === '') throw new InvalidOptionError(`getTracer(): name must be a non-empty string, got ${typeof name === 'string' ? '""' : typeof name}`);
+  if (version !== undefined && typeof version !== 'string') throw new InvalidOptionError(`getTracer(): version must be a string, got ${typeof version}`);
+  const key = version === undefined ? name : `${name}\u0000${version}`;
+  let tracer = scopes.get(key);
+  if (tracer === undefined) {
+    const scope: InstrumentationScope = Object.freeze(version === undefined ? { name } : { name, version });
+    tracer = new Tracer(runtime, scope);
+    if (scopes.size < MAX_REMEMBERED_SCOPES) scopes.set(key, tracer);
+  }
+  return tracer;
+}

@@ -1,0 +1,294 @@
+import { SpanHandle, type InstrumentationScope, type SpanKind, type SpanStart } from '@x/tracer-core';
+import { isSpanKind, now, ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
+import { NOT_RECORDED_ID, readLocalId } from './local-id.js';
+import { activeSpan, enterSpan, leaveSpan, runInSpan } from './span-context.js';
+import { NOT_RECORDED, type SpanRecord } from './span-record.js';
+import { exceptionAttributes, INERT_SPAN, Span } from './span.js';
+import { TraceError, TraceErrorCode } from './trace-error.js';
+import type { TraceRuntime } from './trace-runtime.js';
+import { toAttributes } from './user-attributes.js';
+
+/**
+ * A parent as `startSpan` and `withSpan` take it: one of our spans, a seed-style handle
+ * (`{ id }`, the local id of a live span), a contract `SpanHandle` from elsewhere (a remote parent,
+ * for example read from a `traceparent` header), or null for a new trace. Absent: the current span.
+ */
+export type ParentLike = Span | { readonly id: bigint | number } | SpanHandle | null;
+
+/** Options of `startSpan` and `withSpan`. */
+export interface SpanOptions {
+  readonly attributes?: unknown;
+  /** @defaultValue the current span (none: a new trace) */
+  readonly parent?: ParentLike;
+  /** @defaultValue SpanKind.INTERNAL */
+  readonly kind?: SpanKind;
+}
+
+/** Where a new span hangs: one of our spans, a handle from elsewhere, or nothing (a root). */
+interface Parent {
+  readonly span: Span | undefined;
+  readonly handle: SpanHandle | undefined;
+}
+
+const ROOT: Parent = Object.freeze({ span: undefined, handle: undefined });
+
+/**
+ * The application API bound to one instrumentation scope: what `getTracer(name, version)` returns,
+ * and (with the application's scope) what the package's top-level functions are. Every method is
+ * a bound function: `const { withSpan } = getTracer('billing')` works.
+ */
+export class Tracer {
+  readonly #runtime: TraceRuntime;
+  /** undefined: the application's scope, which `configure({ service })` may change later. */
+  readonly #scope: InstrumentationScope | undefined;
+
+  constructor(runtime: TraceRuntime, scope: InstrumentationScope | undefined) {
+    this.#runtime = runtime;
+    this.#scope = scope;
+  }
+
+  /** The scope spans of this tracer carry. */
+  get scope(): InstrumentationScope {
+    return this.#scope ?? this.#runtime.defaultScope;
+  }
+
+  /** Starts a span and returns its local id; end it with `end(id)`. Its parent is the current span; it does not become current. */
+  start = (name: string, attributes?: unknown): bigint => {
+    if (!this.#runtime.enabled) return NOT_RECORDED_ID;
+    const span = this.#open(name, attributes, this.#currentParent(), undefined);
+    this.#runtime.register(span);
+    return span.id;
+  };
+
+  /**
+   * Ends the span `start` (or `startSpan`) returned and returns its record.
+   * @throws TraceError InvalidSpan (9303) when `id` is not a span id; SpanNotFound (9301) when no live span has it.
+   */
+  end = (id: bigint, result?: unknown): SpanRecord => {
+    const local = readLocalId(id);
+    if (local === undefined) throw invalidSpan(`end() takes a span id (a bigint from start()), got ${describeValue(id)}`);
+    if (local === NOT_RECORDED_ID) return NOT_RECORDED;
+    const span = this.#runtime.live.get(local);
+    if (span === undefined) throw spanNotFound(local);
+    return this.#finish(span, result);
+  };
+
+  /** Records a point-in-time span of zero duration (a child of the current span) and returns its record. */
+  instant = (name: string, attributes?: unknown): SpanRecord => {
+    if (!this.#runtime.enabled) return NOT_RECORDED;
+    const at = now();
+    const span = this.#open(name, attributes, this.#currentParent(), undefined, at);
+    return span.finish(undefined, true, at)!;
+  };
+
+  /**
+   * Starts a span and makes it the current span for the rest of the calling function (`await`
+   * it, as the seed examples do; see the README's "Context").
+   * @throws TraceError InvalidSpan (9303) for a malformed `parent`; SpanNotFound (9301) for a `{ id }` parent that is not live.
+   */
+  startSpan = (name: string, options?: SpanOptions): Span => {
+    if (!this.#runtime.enabled) return INERT_SPAN;
+    const current = activeSpan();
+    const parent = options?.parent === undefined ? parentOf(current) : this.#parentOf(options.parent);
+    const span = this.#open(name, options?.attributes, parent, options?.kind);
+    this.#runtime.register(span);
+    enterSpan(span, current);
+    return span;
+  };
+
+  /**
+   * Ends a span from `startSpan` and returns its record; the span current before it is current again.
+   * @throws TraceError InvalidSpan (9303) for something that is not a span handle; SpanNotFound (9301) when it already ended.
+   */
+  finishSpan = (handle: Span | { readonly id: bigint | number }): SpanRecord => {
+    const span = this.#spanOf(handle);
+    if (span === undefined) return NOT_RECORDED;
+    if (span.ended) throw spanNotFound(span.id);
+    return this.#finish(span, undefined);
+  };
+
+  /** Adds an event to the current span. With no current span the call is counted (`callsWithoutSpan`) and ignored. */
+  recordEvent = (name: string, attributes?: unknown): void => {
+    if (!this.#runtime.enabled) return;
+    const span = activeSpan();
+    if (span === undefined) this.#runtime.counters.callsWithoutSpan++;
+    else span.addEvent(name, attributes);
+  };
+
+  /**
+   * Runs `fn` inside a new span, current for all of `fn`'s async flow, and ends the span when `fn`
+   * returns or its promise settles. A throw or rejection is recorded (an `exception` event and
+   * ERROR status) and passed on unchanged.
+   */
+  withSpan = <T>(name: string, fn: (span: Span) => T, options?: SpanOptions): T => {
+    const runtime = this.#runtime;
+    if (!runtime.enabled) return fn(INERT_SPAN);
+    const current = activeSpan();
+    let parent: Parent;
+    if (options?.parent === undefined) {
+      // Under a span that is not sampled nothing is recorded: run fn as it is.
+      if (current !== undefined && current.handle === SpanHandle.INVALID) return fn(INERT_SPAN);
+      parent = parentOf(current);
+    } else parent = this.#parentOf(options.parent);
+    const span = this.#open(name, options?.attributes, parent, options?.kind);
+    let result: T;
+    try {
+      result = runInSpan(span, current, fn);
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    }
+    if (isThenable(result)) {
+      return result.then(
+        (value: unknown) => {
+          span.finish(undefined, false);
+          return value;
+        },
+        (error: unknown) => {
+          failed(span, error);
+          throw error;
+        },
+      ) as T;
+    }
+    span.finish(undefined, false);
+    return result;
+  };
+
+  /** The current span, or the inert span (whose methods do nothing) when there is none. */
+  currentSpan = (): Span => {
+    if (!this.#runtime.enabled) return INERT_SPAN;
+    return activeSpan() ?? INERT_SPAN;
+  };
+
+  #currentParent(): Parent {
+    return parentOf(activeSpan());
+  }
+
+  #parentOf(given: ParentLike): Parent {
+    if (given === null) return ROOT;
+    if (given instanceof Span) return given.id === NOT_RECORDED_ID ? ROOT : { span: given, handle: given.handle };
+    if (typeof given !== 'object') throw invalidSpan(`parent must be a span, a { id } handle, a SpanHandle or null, got ${describeValue(given)}`);
+    const id = readField(given, 'id');
+    if (id !== undefined) {
+      const span = this.#spanOf(given as { id: bigint });
+      return span === undefined ? ROOT : { span, handle: span.handle };
+    }
+    if (SpanHandle.isValid(given)) return { span: undefined, handle: given };
+    if (SpanHandle.isInvalid(given)) return { span: undefined, handle: SpanHandle.INVALID };
+    throw invalidSpan(`parent must be a span, a { id } handle, a SpanHandle or null, got ${describeValue(given)}`);
+  }
+
+  /** The live span a handle names; undefined for the not-recorded id 0. Throws for anything else. */
+  #spanOf(handle: unknown): Span | undefined {
+    if (handle instanceof Span) return handle.id === NOT_RECORDED_ID ? undefined : handle;
+    const id = readLocalId(typeof handle === 'object' && handle !== null ? readField(handle, 'id') : undefined);
+    if (id === undefined) throw invalidSpan(`expected a span handle ({ id, name }), got ${describeValue(handle)}`);
+    if (id === NOT_RECORDED_ID) return undefined;
+    const span = this.#runtime.live.get(id);
+    if (span === undefined) throw spanNotFound(id);
+    return span;
+  }
+
+  #finish(span: Span, result: unknown): SpanRecord {
+    const record = span.finish(result, true)!;
+    leaveSpan(span);
+    return record;
+  }
+
+  /** Opens a span under `parent`: asks the site's tracer (if any) and builds the API span. */
+  #open(name: unknown, attributes: unknown, parent: Parent, kind: unknown, at?: number): Span {
+    const runtime = this.#runtime;
+    runtime.counters.spansStarted++;
+    const scope = this.scope;
+    const spanName = nameOf(name);
+    const parentHandle = parent.handle;
+    const unsampled = parentHandle === SpanHandle.INVALID;
+    let plugin = runtime.plugin;
+    let handle: SpanHandle = SpanHandle.INVALID;
+    if (unsampled) plugin = undefined;
+    else if (plugin !== undefined) {
+      const start: { -readonly [K in keyof SpanStart]: SpanStart[K] } = { name: spanName, scope };
+      if (parentHandle !== undefined) start.parent = parentHandle;
+      const converted = toAttributes(attributes);
+      if (converted !== undefined) start.attributes = converted;
+      if (kind !== undefined && isSpanKind(kind)) start.kind = kind;
+      if (at !== undefined) start.startTimeUnixNanos = ORIGIN_UNIX_NANOS + BigInt(Math.round(at));
+      try {
+        handle = plugin.startSpan(start);
+      } catch {
+        runtime.counters.tracerErrors++;
+      }
+      if (handle === SpanHandle.INVALID || !SpanHandle.isValid(handle)) {
+        handle = SpanHandle.INVALID;
+        plugin = undefined;
+      }
+    } else {
+      // No tracer: ids of our own, so records still name their trace.
+      const ids = runtime.wireIds;
+      handle = Object.freeze({ traceId: parentHandle?.traceId ?? ids.traceId(), spanId: ids.spanId() });
+    }
+    return new Span({
+      runtime,
+      id: runtime.ids.next(),
+      name: spanName,
+      scope,
+      plugin,
+      handle,
+      parentId: parent.span?.id ?? null,
+      parentHandle: unsampled ? undefined : parentHandle,
+      attributes,
+      keepsRecord: handle !== SpanHandle.INVALID && runtime.records !== undefined,
+      startReading: at ?? now(),
+    });
+  }
+}
+
+function parentOf(span: Span | undefined): Parent {
+  return span === undefined ? ROOT : { span, handle: span.handle };
+}
+
+function failed(span: Span, error: unknown): void {
+  span.addEvent('exception', exceptionAttributes(error));
+  span.setStatus('error', error instanceof Error ? error.message : undefined);
+  span.finish(undefined, false);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function nameOf(name: unknown): string {
+  if (typeof name === 'string') return name;
+  try {
+    return String(name);
+  } catch {
+    return '';
+  }
+}
+
+function readField(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object without a span id';
+}
+
+function invalidSpan(message: string): TraceError {
+  return new TraceError(TraceErrorCode.InvalidSpan, message);
+}
+
+function spanNotFound(id: bigint): TraceError {
+  return new TraceError(TraceErrorCode.SpanNotFound, `no live span has id ${id}: it ended already, was never started, or was evicted (too many live spans)`);
+}

@@ -1,0 +1,152 @@
+import type { AttributeValue, Attributes } from '@x/tracer-core';
+
+/**
+ * The seed API takes attributes, results and event data as any JSON-like value; the contract
+ * takes flat OpenTelemetry attributes. This is the one translation between them:
+ *
+ * - string, number, boolean, bigint: as they are (the tracer drops what it cannot keep, counted);
+ * - an array of one primitive type: as it is; any other array: its JSON text;
+ * - a nested object: flattened into dotted keys (`{ user: { id: 7 } }` → `user.id = 7`), as
+ *   OpenTelemetry's semantic conventions name things, down to {@link MAX_DEPTH} levels; deeper, its
+ *   JSON text;
+ * - a Date: its ISO text; an Error: `name: message`;
+ * - null, undefined, functions and symbols: left out.
+ *
+ * A value that is not an object at all (`start('job', 42)`) becomes the single attribute `value`.
+ * Never throws: a proxy or getter that throws ends the walk with what was read so far.
+ */
+export const MAX_DEPTH = 4;
+/** The most keys one conversion yields; the rest are left out (the tracer's own limit is lower). */
+export const MAX_KEYS = 256;
+
+/** `value` as contract attributes; undefined when there are none. */
+export function toAttributes(value: unknown, prefix?: string): Attributes | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object') {
+    const one = scalar(value);
+    return one === undefined ? undefined : { [prefix ?? 'value']: one };
+  }
+  if (prefix === undefined && isFlat(value)) return value as Attributes;
+  const out: Record<string, AttributeValue> = {};
+  try {
+    flatten(value as object, prefix === undefined ? '' : `${prefix}.`, 0, out, { keys: 0 });
+  } catch {
+    // A throwing getter or proxy trap: keep what was read before it.
+  }
+  return out;
+}
+
+/** True when every own value is a string, number or boolean: the object can go to the tracer as it is. */
+function isFlat(value: object): boolean {
+  if (Array.isArray(value) || value instanceof Date || value instanceof Error) return false;
+  try {
+    let count = 0;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) return false;
+      const type = typeof (value as Record<string, unknown>)[key];
+      if (type !== 'string' && type !== 'number' && type !== 'boolean') return false;
+      if (++count > MAX_KEYS) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function flatten(
+  value: object,
+  prefix: string,
+  depth: number,
+  out: Record<string, AttributeValue>,
+  count: { keys: number },
+): void {
+  for (const key of Object.keys(value)) {
+    if (count.keys >= MAX_KEYS) return;
+    const item = (value as Record<string, unknown>)[key];
+    const name = prefix + key;
+    const one = scalar(item);
+    if (one !== undefined) {
+      out[name] = one;
+      count.keys++;
+    } else if (typeof item === 'object' && item !== null) {
+      if (Array.isArray(item)) {
+        out[name] = homogeneous(item) ? (item as AttributeValue) : json(item);
+        count.keys++;
+      } else if (depth + 1 < MAX_DEPTH) flatten(item, `${name}.`, depth + 1, out, count);
+      else {
+        out[name] = json(item);
+        count.keys++;
+      }
+    }
+  }
+}
+
+function scalar(value: unknown): AttributeValue | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return value;
+    case 'object':
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
+      if (value instanceof Error) return `${value.name}: ${value.message}`;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function homogeneous(items: readonly unknown[]): boolean {
+  if (items.length === 0) return true;
+  const type = typeof items[0];
+  if (type !== 'string' && type !== 'number' && type !== 'boolean' && type !== 'bigint') return false;
+  for (const item of items) if (typeof item !== type) return false;
+  return true;
+}
+
+/** JSON text of a value that may hold bigints or cycles; never throws. */
+export function json(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item)) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * A rough retained size of a JSON-like value in bytes, for the record store's byte bound. Walks at
+ * most `budget` values; what lies beyond is counted at {@link UNWALKED_BYTES} a value, so a huge
+ * object costs its bound, not a full walk.
+ */
+export const UNWALKED_BYTES = 64;
+export function estimateBytes(value: unknown, budget = 512): number {
+  const state = { budget };
+  try {
+    return estimate(value, state);
+  } catch {
+    return UNWALKED_BYTES;
+  }
+}
+
+function estimate(value: unknown, state: { budget: number }): number {
+  if (--state.budget < 0) return UNWALKED_BYTES;
+  switch (typeof value) {
+    case 'string':
+      return 16 + 2 * value.length;
+    case 'object': {
+      if (value === null) return 8;
+      let bytes = 32;
+      if (Array.isArray(value)) {
+        for (const item of value) bytes += 8 + estimate(item, state);
+        return bytes;
+      }
+      for (const key of Object.keys(value)) {
+        bytes += 16 + 2 * key.length + estimate((value as Record<string, unknown>)[key], state);
+      }
+      return bytes;
+    }
+    default:
+      return 16;
+  }
+}
