@@ -81,7 +81,7 @@ describe('000: the runtime:trace extension guide', () => {
     try {
       const url = `http://127.0.0.1:${backend.port}/flaky`;
       const response = await fetchWithRetry(url);
-      expect(response.status).toBe(200);
+      expect(response!.status).toBe(200);
       const [record] = flush();
       expect(record!.name).toBe('fetchWithRetry');
       expect(record!.attributes).toEqual({ url });
