@@ -6,8 +6,9 @@ import type { BenchCase, CaseResult } from './harness.js';
 import { burstDefaults, e2eOtlp, encodeJson, encodeProtobuf, exportLoopDelay, heapBuffered } from './pipeline-cases.js';
 import { startCountingReceiver } from './receiver.js';
 import { fanout3, spanFull, spanNested, spanUnsampled } from './recording-cases.js';
+import { withSpanCase, withSpanDisabled } from './api-cases.js';
 
-const CASES: BenchCase[] = [spanFull, spanUnsampled, spanNested, fanout3, encodeProtobuf, encodeJson, e2eOtlp, heapBuffered, burstDefaults, exportLoopDelay];
+const CASES: BenchCase[] = [spanFull, spanUnsampled, spanNested, fanout3, withSpanCase, withSpanDisabled, encodeProtobuf, encodeJson, e2eOtlp, heapBuffered, burstDefaults, exportLoopDelay];
 
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');

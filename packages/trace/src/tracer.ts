@@ -218,7 +218,10 @@ export class Tracer {
       } catch {
         runtime.counters.tracerErrors++;
       }
-      if (handle === SpanHandle.INVALID || !SpanHandle.isValid(handle)) {
+      // Identity and type only: validating the ids would read them, and a core tracer makes its
+      // handle's hex ids only when read. A malformed handle from a third-party plugin is that
+      // plugin's no-op, and shows as malformed ids in the record.
+      if (handle === SpanHandle.INVALID || typeof handle !== 'object' || handle === null) {
         handle = SpanHandle.INVALID;
         plugin = undefined;
       }
