@@ -1,68 +1,66 @@
-// A tiny "site" instrumented against the TracerPlugin contract only: it never knows which tracer
-// it was given. Parents are explicit, and an INVALID parent is threaded through like any other.
-import { SpanKind, SpanStatusCode, type SpanHandle, type TracerPlugin } from '@x/tracer-core';
+// A tiny "site" instrumented with @x/trace: spans follow the async flow, so no function takes a
+// span or a tracer. Which tracer receives them is the site's choice (`configure`, in main.ts).
+import { currentSpan, getTracer, recordEvent, SpanKind, withSpan } from '@x/trace';
+import type { SpanHandle } from '@x/tracer-core';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function queryDatabase(tracer: TracerPlugin, parent: SpanHandle, sql: string): Promise<number> {
-  const span = tracer.startSpan({
-    name: 'db.query',
-    kind: SpanKind.CLIENT,
-    parent,
-    attributes: { 'db.system': 'postgresql', 'db.query.text': sql },
-  });
-  await sleep(4);
-  tracer.setAttribute(span, 'db.response.returned_rows', 3);
-  tracer.endSpan(span);
-  return 3;
+/** The payment client is a library of its own: its spans carry its instrumentation scope. */
+const payments = getTracer('payments-client', '2.3.0');
+
+async function queryDatabase(sql: string): Promise<number> {
+  return withSpan(
+    'db.query',
+    async (span) => {
+      await sleep(4);
+      span.setAttribute('db.response.returned_rows', 3);
+      return 3;
+    },
+    { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.query.text': sql } },
+  );
 }
 
-async function chargeCard(tracer: TracerPlugin, parent: SpanHandle, fail: boolean): Promise<void> {
-  const span = tracer.startSpan({
-    name: 'POST payments.example/charges',
-    kind: SpanKind.CLIENT,
-    parent,
-    attributes: { 'http.request.method': 'POST', 'server.address': 'payments.example' },
-  });
-  await sleep(8);
-  tracer.addEvent(span, { name: 'retry', attributes: { attempt: 1 } });
-  await sleep(3);
-  if (fail) {
-    tracer.setAttribute(span, 'http.response.status_code', 502);
-    tracer.setStatus(span, { code: SpanStatusCode.ERROR, message: 'payment gateway returned 502' });
-  } else {
-    tracer.setAttribute(span, 'http.response.status_code', 201);
-  }
-  tracer.endSpan(span);
+async function chargeCard(fail: boolean): Promise<void> {
+  await payments.withSpan(
+    'POST payments.example/charges',
+    async (span) => {
+      await sleep(8);
+      payments.recordEvent('retry', { attempt: 1 });
+      await sleep(3);
+      span.setAttribute('http.response.status_code', fail ? 502 : 201);
+      if (fail) throw new Error('payment gateway returned 502');
+    },
+    { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'server.address': 'payments.example' } },
+  );
+}
+
+async function verifyUser(): Promise<void> {
+  await withSpan('auth.verify', () => sleep(2), { attributes: { 'user.id': 'user-123' } });
 }
 
 /**
- * Handles one checkout request. `parent` is the caller's context: undefined for a new trace,
- * a remote handle (from a traceparent header) to join a trace, or INVALID when the caller
- * decided not to sample.
+ * Handles one checkout request. `parent` is the caller's context: undefined for a new trace, a
+ * remote handle (from a traceparent header) to join a trace, or INVALID when the caller decided
+ * not to sample. Returns the request span's wire handle.
  */
-export async function handleCheckout(
-  tracer: TracerPlugin,
-  options: { parent?: SpanHandle; failPayment?: boolean; orderId: number },
-): Promise<SpanHandle> {
-  const request = tracer.startSpan({
-    name: 'POST /checkout',
-    kind: SpanKind.SERVER,
-    parent: options.parent,
-    attributes: { 'http.request.method': 'POST', 'url.path': '/checkout', 'order.id': options.orderId },
-  });
-  try {
-    const auth = tracer.startSpan({ name: 'auth.verify', parent: request, attributes: { 'user.id': 'user-123' } });
-    await sleep(2);
-    tracer.endSpan(auth);
-    await queryDatabase(tracer, request, 'SELECT * FROM carts WHERE user_id = $1');
-    await chargeCard(tracer, request, options.failPayment ?? false);
-    await queryDatabase(tracer, request, 'INSERT INTO orders VALUES ($1, $2)');
-    tracer.addEvent(request, { name: 'order.placed', attributes: { 'order.id': options.orderId } });
-    tracer.setAttribute(request, 'http.response.status_code', options.failPayment ? 502 : 201);
-    if (options.failPayment) tracer.setStatus(request, { code: SpanStatusCode.ERROR, message: 'payment failed' });
-    return request;
-  } finally {
-    tracer.endSpan(request);
-  }
+export async function handleCheckout(options: { parent?: SpanHandle; failPayment?: boolean; orderId: number }): Promise<SpanHandle> {
+  return withSpan(
+    'POST /checkout',
+    async (request) => {
+      await verifyUser();
+      await queryDatabase('SELECT * FROM carts WHERE user_id = $1');
+      try {
+        await chargeCard(options.failPayment ?? false);
+      } catch (error) {
+        request.setStatus('error', 'payment failed');
+        currentSpan().record('http.response.status_code', 502);
+        return request.handle;
+      }
+      await queryDatabase('INSERT INTO orders VALUES ($1, $2)');
+      recordEvent('order.placed', { 'order.id': options.orderId });
+      currentSpan().record('http.response.status_code', 201);
+      return request.handle;
+    },
+    { kind: SpanKind.SERVER, parent: options.parent, attributes: { 'http.request.method': 'POST', 'url.path': '/checkout', 'order.id': options.orderId } },
+  );
 }

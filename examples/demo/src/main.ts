@@ -1,7 +1,9 @@
-// `pnpm demo`: the contract at work. A site handles three requests through one tracer: a new
-// trace, a trace joined from a remote caller, and one its caller chose not to sample. The site's
-// one tracer is a fan-out chaining backends: stdout (pretty trees) and memory, plus OTLP/HTTP when
-// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set.
+// `pnpm demo`: a site instrumented with @x/trace handles three requests: a new trace, a trace
+// joined from a remote caller, and one its caller chose not to sample. `configure` gives the site
+// one tracer, a fan-out chaining backends: stdout (pretty trees) and memory, plus OTLP/HTTP when
+// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set. The seed API's
+// records (flush()) show the same spans once more.
+import { configure, end, flush, start, stats } from '@x/trace';
 import { SpanHandle, ledgerProblem, type TracerPlugin, type TracerStats } from '@x/tracer-core';
 import { createFanoutTracer } from '@x/tracer-fanout';
 import { createMemoryTracer } from '@x/tracer-memory';
@@ -30,11 +32,15 @@ console.log(
     `${otlpEnv.url === undefined ? '' : ` + OTLP (${otlpEnv.protocol ?? 'http/protobuf'}${otlpEnv.compression === 'gzip' ? ', gzip' : ''})`} ==\n`,
 );
 const site = createFanoutTracer(backends, { name: 'site' });
+configure({ tracer: site, service: 'checkout' });
 
 const remoteCaller = SpanHandle.of('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7')!;
-await handleCheckout(site, { orderId: 1001 });
-await handleCheckout(site, { orderId: 1002, parent: remoteCaller, failPayment: true });
-const unsampled = await handleCheckout(site, { orderId: 1003, parent: SpanHandle.INVALID });
+await handleCheckout({ orderId: 1001 });
+await handleCheckout({ orderId: 1002, parent: remoteCaller, failPayment: true });
+const unsampled = await handleCheckout({ orderId: 1003, parent: SpanHandle.INVALID });
+// The seed's flat style: start() returns a local id, end() the record.
+const warmup = start('cache.warmup', { entries: 128 });
+const warmed = end(warmup, { loaded: 128 });
 await site.flush();
 
 const kept = memory.drain();
@@ -43,9 +49,23 @@ for (const span of kept.filter((s) => s.name === 'POST /checkout')) console.log(
 console.log(`(order 1003: the caller did not sample it; the site got ${unsampled === SpanHandle.INVALID ? 'INVALID' : 'a handle'} and ran the same code)\n`);
 report('site', site.stats());
 
+const records = flush();
+console.log(`\n== the seed API's records (flush()): ${records.length} spans, local ids and wire ids ==\n`);
+for (const record of records.filter((r) => r.parent_id === null)) {
+  const children = records.filter((r) => r.parent_id === record.id).length;
+  console.log(
+    `  #${record.id} ${record.name.padEnd(16)} ${record.duration_ms.toFixed(1).padStart(5)} ms  ${children} children  ` +
+      `status ${record.status.padEnd(5)}  trace ${record.trace_id}`,
+  );
+}
+console.log(`  cache.warmup via start()/end(): #${warmed.id}, result ${JSON.stringify(warmed.result)}`);
+const api = stats();
+console.log(`  @x/trace: started ${api.spansStarted}, ended ${api.spansEnded}, live ${api.spansLive}, records dropped ${api.recordsDropped}`);
+
 console.log('\n== @x/tracer-stdout, json: one object per span per line (NDJSON) ==\n');
 const json = createStdoutTracer({ format: 'json' });
-await handleCheckout(json, { orderId: 1004 });
+configure({ tracer: json, service: 'checkout', records: false });
+await handleCheckout({ orderId: 1004 });
 await json.shutdown();
 report('stdout json', json.stats());
 
