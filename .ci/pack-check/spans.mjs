@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { PassThrough } from 'node:stream';
+import { configure, currentSpan, flush, withSpan } from '@x/trace';
 import { SpanKind, SpanStatusCode, ledgerProblem } from '@x/tracer-core';
 import { createFanoutTracer } from '@x/tracer-fanout';
 import { createMemoryTracer } from '@x/tracer-memory';
@@ -67,6 +68,20 @@ for (const [name, child] of Object.entries({ fanout: stats, ...stats.children })
   assert.equal(child.spansExported, handles.length, `${name} exported`);
 }
 
+// The application API from its tarball: spans through async context reach the configured tracer
+// with their parents, and the seed's records hold them too.
+const appTracer = createMemoryTracer();
+configure({ tracer: appTracer, service: 'pack-check' });
+await withSpan('GET /app', async () => {
+  currentSpan().record('user.id', 7);
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  await withSpan('db.query', async () => {});
+});
+const [appChild, appRoot] = appTracer.drain();
+assert.equal(appChild.parentSpanId, appRoot.spanId);
+assert.equal(appRoot.attributes['user.id'], 7);
+assert.deepEqual(flush().map((record) => record.wire_span_id), [appChild.spanId, appRoot.spanId]);
+
 // The conformance kit (and its fast-check dependency) works from the registry install too.
 const report = await checkConformance(() => createMemoryTracer());
 assert.deepEqual(report.failed, []);
@@ -74,5 +89,5 @@ assert.deepEqual(report.failed, []);
 console.log(
   `node ${process.version}: ${handles.length} spans, ${lines.length} stdout lines, ` +
     `${bodies.length} OTLP request(s) of ${received.length} bytes, ` +
-    `${report.passed.length} conformance checks passed, every ledger balanced`,
+    `${report.passed.length} conformance checks passed, every ledger balanced, @x/trace context and records`,
 );

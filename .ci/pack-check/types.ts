@@ -9,6 +9,7 @@ import { createOtlpTracer, otlpOptionsFromEnv, type OtlpTracerOptions } from '@x
 import { createStdoutTracer, type StdoutTracerOptions } from '@x/tracer-stdout';
 import { checkConformance, fuzzPlugin, type ConformanceReport } from '@x/tracer-testkit';
 import { describeConformance } from '@x/tracer-testkit/vitest';
+import { configure, getTracer, withSpan, type Span, type SpanRecord } from '@x/trace';
 
 const stdoutOptions: StdoutTracerOptions = { stream: process.stdout, format: 'json' };
 const otlpOptions: OtlpTracerOptions = { ...otlpOptionsFromEnv(), protocol: 'http/json' };
@@ -27,7 +28,10 @@ const drained: PlainSpan[] = memory.drain();
 const report: Promise<ConformanceReport> = checkConformance(() => createMemoryTracer());
 const fuzzed: Promise<{ failure?: string }> = fuzzPlugin(() => tracer, { runs: 1 });
 describeConformance('memory', () => createMemoryTracer());
-export { internal, problem, drained, report, fuzzed };
+configure({ tracer: memory, service: 'types' });
+const answer: Promise<number> = withSpan('GET /', async (active: Span) => (active.record('k', 1), 42));
+const record: SpanRecord = getTracer('lib', '1.0.0').instant('tick');
+export { internal, problem, drained, report, fuzzed, answer, record };
 
 // @ts-expect-error: format is 'pretty' or 'json'
 createStdoutTracer({ format: 'xml' });
@@ -35,5 +39,7 @@ createStdoutTracer({ format: 'xml' });
 createOtlpTracer({ protocol: 'grpc' });
 // @ts-expect-error: the children are an array of plugins
 createFanoutTracer(memory);
+// @ts-expect-error: withSpan's result is its function's result
+const wrong: string = withSpan('x', () => 1);
 // @ts-expect-error: endSpan takes a bigint time
 tracer.endSpan(span, 1.5);
