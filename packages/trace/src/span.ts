@@ -66,7 +66,7 @@ export class Span implements SpanHandle {
   readonly #handle: SpanHandle;
   readonly #parentHandle: SpanHandle | undefined;
   readonly #startReading: number;
-  readonly #given: unknown;
+  #given: unknown;
   #extra: Record<string, unknown> | undefined = undefined;
   #events: TraceEvent[] | undefined = undefined;
   #eventBytes = 0;
@@ -75,6 +75,8 @@ export class Span implements SpanHandle {
   #statusMessage: string | undefined = undefined;
   #keepsRecord: boolean;
   #ended = false;
+  /** In the runtime's live table (opened by `start`/`startSpan`): removed from it when it ends. */
+  registered = false;
 
   constructor(init: SpanInit | undefined) {
     if (init === undefined) {
@@ -135,7 +137,8 @@ export class Span implements SpanHandle {
 
   /** Sets one attribute; a nested object is flattened into dotted keys. */
   setAttribute(key: string, value: unknown): this {
-    if (this.#ended || typeof key !== 'string' || key === '') return this;
+    // '__proto__' would set the prototype of the object the attributes are kept in.
+    if (this.#ended || typeof key !== 'string' || key === '' || key === '__proto__') return this;
     (this.#extra ??= {})[key] = value;
     const plugin = this.#plugin;
     if (plugin !== undefined) {
@@ -243,7 +246,7 @@ export class Span implements SpanHandle {
     const endReading = at ?? now();
     const runtime = this.#runtime!;
     runtime.counters.spansEnded++;
-    runtime.live.delete(this.id);
+    if (this.registered) runtime.live.delete(this.id);
     const plugin = this.#plugin;
     if (plugin !== undefined) {
       this.#plugin = undefined;
@@ -259,11 +262,14 @@ export class Span implements SpanHandle {
       }
     }
     const store = this.#keepsRecord ? runtime.records : undefined;
-    if (store === undefined && !wantRecord) return undefined;
-    const record = this.#buildRecord(result, endReading);
-    if (store !== undefined) {
-      store.add(record, RECORD_BYTES + 2 * this.name.length + estimateBytes(record.attributes) + estimateBytes(result) + this.#eventBytes);
+    let record: SpanRecord | undefined;
+    if (store !== undefined || wantRecord) {
+      record = this.#buildRecord(result, endReading);
+      if (store !== undefined) {
+        store.add(record, RECORD_BYTES + 2 * this.name.length + estimateBytes(record.attributes) + estimateBytes(result) + this.#eventBytes);
+      }
     }
+    this.#release();
     return record;
   }
 
@@ -271,6 +277,17 @@ export class Span implements SpanHandle {
   evict(): void {
     this.#ended = true;
     this.#plugin = undefined;
+    this.#release();
+  }
+
+  /**
+   * Lets go of what the span collected once it has ended: a context that outlives the span (a
+   * timer started inside it) then keeps only a small object, not its attributes and events.
+   */
+  #release(): void {
+    this.#given = undefined;
+    this.#extra = undefined;
+    this.#events = undefined;
   }
 
   #buildRecord(result: unknown, endReading: number): SpanRecord {

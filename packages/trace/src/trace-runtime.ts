@@ -73,6 +73,7 @@ export class TraceRuntime {
       }
     }
     live.set(span.id, span);
+    span.registered = true;
   }
 
   stats(): TraceStats {

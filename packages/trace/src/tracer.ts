@@ -122,6 +122,7 @@ export class Tracer {
    */
   withSpan = <T>(name: string, fn: (span: Span) => T, options?: SpanOptions): T => {
     const runtime = this.#runtime;
+    if (typeof fn !== 'function') throw new TypeError(`withSpan(name, fn): fn must be a function, got ${describeValue(fn)}`);
     if (!runtime.enabled) return fn(INERT_SPAN);
     const current = activeSpan();
     let parent: Parent;
@@ -207,12 +208,15 @@ export class Tracer {
     let handle: SpanHandle = SpanHandle.INVALID;
     if (unsampled) plugin = undefined;
     else if (plugin !== undefined) {
-      const start: { -readonly [K in keyof SpanStart]: SpanStart[K] } = { name: spanName, scope };
-      if (parentHandle !== undefined) start.parent = parentHandle;
-      const converted = toAttributes(attributes);
-      if (converted !== undefined) start.attributes = converted;
-      if (kind !== undefined && isSpanKind(kind)) start.kind = kind;
-      if (at !== undefined) start.startTimeUnixNanos = ORIGIN_UNIX_NANOS + BigInt(Math.round(at));
+      // Every field present, undefined or not: one object shape for every call the tracer sees.
+      const start: SpanStart = {
+        name: spanName,
+        kind: isSpanKind(kind) ? kind : undefined,
+        parent: parentHandle,
+        attributes: toAttributes(attributes),
+        startTimeUnixNanos: at === undefined ? undefined : ORIGIN_UNIX_NANOS + BigInt(Math.round(at)),
+        scope,
+      };
       try {
         handle = plugin.startSpan(start);
       } catch {
