@@ -10,6 +10,7 @@ import { LIVE } from './live-spans.js';
 import type { SpanKind } from './span-kind.js';
 import type { SpanLimits } from './span-limits.js';
 import { UNSET_STATUS, type SpanStatus } from './span-status.js';
+import type { InstrumentationScope } from './tracer-plugin.js';
 
 /**
  * Attributes as they are kept while recording: a flat list `[key0, value0, key1, value1, ...]`
@@ -61,6 +62,13 @@ export interface FinishedSpan {
   readonly links: readonly FinishedLink[];
   readonly droppedLinksCount: number;
   readonly status: SpanStatus;
+  /**
+   * What produced the span (`SpanStart.scope`), validated: frozen, `version` undefined when none.
+   * Undefined when the caller gave none or a malformed one: the exporter's default scope applies.
+   * Spans started with the same scope object share one scope object, so exporters may key caches on
+   * it; two different objects may still hold the same name and version.
+   */
+  readonly scope: InstrumentationScope | undefined;
   /** A rough retained size in bytes, kept up to date while recording, for byte-capped buffers. */
   readonly byteSize: number;
 }
@@ -199,13 +207,15 @@ export class MutableSpan implements FinishedSpan {
     readonly name: string,
     readonly kind: SpanKind,
     readonly startTime: number,
+    readonly scope: InstrumentationScope | undefined,
     attributes: (string | AttributeValue)[],
     droppedAttributesCount: number,
-    attributeBytes: number,
+    /** What the attributes and the scope add to the estimate (see `ScopeCache.bytesAdded`). */
+    dataBytes: number,
   ) {
     this.attributes = attributes;
     this.droppedAttributesCount = droppedAttributesCount;
-    this.byteSize = BASE_SPAN_BYTES + 2 * name.length + attributeBytes;
+    this.byteSize = BASE_SPAN_BYTES + 2 * name.length + dataBytes;
   }
 
   get traceId(): string {

@@ -3,6 +3,7 @@ import type { Attributes } from './attributes.js';
 import { attributesToRecord, type FinishedSpan } from './finished-span.js';
 import type { SpanKind } from './span-kind.js';
 import type { SpanStatus } from './span-status.js';
+import type { InstrumentationScope } from './tracer-plugin.js';
 
 /** An event of a {@link PlainSpan}. */
 export interface PlainSpanEvent {
@@ -44,6 +45,8 @@ export interface PlainSpan {
   readonly links: readonly PlainSpanLink[];
   readonly droppedLinksCount: number;
   readonly status: SpanStatus;
+  /** What produced the span (the recorder's frozen scope, shared); undefined when none was given. */
+  readonly scope: InstrumentationScope | undefined;
 }
 
 /** The plain-data form of a finished span. */
@@ -79,5 +82,6 @@ export function toPlainSpan(span: FinishedSpan): PlainSpan {
     })),
     droppedLinksCount: span.droppedLinksCount,
     status: span.status,
+    scope: span.scope,
   };
 }

@@ -1,5 +1,6 @@
 import { fromUnixNanos, now } from './clock.js';
 import { createIdGenerator, type IdGenerator } from './id-generator.js';
+import { ScopeCache } from './instrumentation-scope.js';
 import { LiveSpans, type Placement } from './live-spans.js';
 import { copyAttributes, EVENT_OBJECT_BYTES, LINK_OBJECT_BYTES, MutableSpan, type FinishedSpan, normalizeName, putAttribute, type CopyCounts, type FinishedEvent, type FinishedLink } from './finished-span.js';
 import { SpanHandle } from './span-handle.js';
@@ -25,7 +26,7 @@ export interface RecorderOptions {
   readonly idGenerator?: IdGenerator;
   /**
    * Pack each span when it ends into one array of its exact size (see `packed-span.ts`): a buffered
-   * span then holds about 416 bytes instead of about 625 (the benchmark's span; `pnpm bench`,
+   * span then holds about 425 bytes instead of about 625 (the benchmark's span; `pnpm bench`,
    * heap-buffered), for about 100-150 ns more per span on the recording path (copying some 40 values
    * costs that in V8). For services whose buffer is large for long (a collector down for minutes)
    * and whose span rate is modest. @defaultValue false
@@ -56,6 +57,7 @@ export class SpanRecorder {
   readonly #finish: (span: MutableSpan) => void;
   readonly #packs: boolean;
   readonly #counts: CopyCounts = { dropped: 0, bytes: 0 };
+  readonly #scopes: ScopeCache;
 
   constructor(options: RecorderOptions, counters: TracerCounters, onEnd: (span: FinishedSpan) => void) {
     this.#live = new LiveSpans({
@@ -65,6 +67,7 @@ export class SpanRecorder {
     });
     this.#limits = resolveSpanLimits(options.spanLimits);
     this.#counters = counters;
+    this.#scopes = new ScopeCache(counters);
     this.#packs = booleanOption('packFinishedSpans', options.packFinishedSpans, false);
     this.#finish = this.#packs ? (span) => onEnd(packSpan(span)) : onEnd;
   }
@@ -112,6 +115,9 @@ export class SpanRecorder {
     const kind = isSpanKind(start.kind) ? start.kind : SpanKind.INTERNAL;
     const startTime = start.startTimeUnixNanos === undefined ? now() : (fromUnixNanos(start.startTimeUnixNanos) ?? now());
     const traceState = typeof start.traceState === 'string' ? start.traceState : '';
+    // Most spans have no scope: then this is one read and one comparison.
+    const scopeInput = start.scope;
+    const scope = scopeInput === undefined ? undefined : this.#scopes.resolve(scopeInput);
 
     const limits = this.#limits;
     let attributes: MutableSpan['attributes'];
@@ -140,9 +146,10 @@ export class SpanRecorder {
       normalizeName(start.name),
       kind,
       startTime,
+      scope,
       attributes,
       droppedAttributes,
-      attributeBytes,
+      scope === undefined ? attributeBytes : attributeBytes + this.#scopes.bytesAdded,
     );
     if (start.links !== undefined) this.#addLinks(span, start.links);
     return span;

@@ -54,7 +54,7 @@ export interface SpanStart {
   readonly traceState?: string;
   /**
    * What produced the span. Pass the same object for every span of a scope: tracers may keep
-   * it by reference. Absent or malformed: the tracer's own default scope.
+   * it by reference. Absent (undefined or null) or malformed: the tracer's own default scope.
    */
   readonly scope?: InstrumentationScope;
 }

@@ -44,7 +44,11 @@ export interface TracerStats {
   readonly spansDropped: Readonly<Record<DropReason, number>>;
   /** Attributes, events and links dropped by limits or because their value was not valid. */
   readonly attributesDropped: number;
-  /** Recording calls whose arguments could not be used at all (ignored, never thrown). */
+  /**
+   * Recording calls whose arguments could not be used at all (ignored, never thrown), and starts with
+   * a part that could not be used (a `links` that is not an array, a malformed `scope`: the span is
+   * recorded without it).
+   */
   readonly invalidCalls: number;
   /** Recording calls made after shutdown (ignored). */
   readonly ignoredAfterShutdown: number;

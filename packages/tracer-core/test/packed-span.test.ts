@@ -8,6 +8,8 @@ function sameIds() {
   return { traceId: () => (++next).toString(16).padStart(32, 'c'), spanId: () => (++next).toString(16).padStart(16, 'd') };
 }
 
+const SCOPE = { name: 'checkout', version: '1.2.0' };
+
 function record(packFinishedSpans: boolean): FinishedSpan[] {
   const spans: FinishedSpan[] = [];
   const recorder = new SpanRecorder({ idGenerator: sameIds(), packFinishedSpans }, new TracerCounters(), (s) => spans.push(s));
@@ -18,6 +20,7 @@ function record(packFinishedSpans: boolean): FinishedSpan[] {
     kind: SpanKind.SERVER,
     parent: remote,
     traceState: 'a=1',
+    scope: SCOPE,
     attributes: { big: 2n ** 60n, list: [1, 2] },
     startTimeUnixNanos: at(1),
   });
@@ -25,6 +28,7 @@ function record(packFinishedSpans: boolean): FinishedSpan[] {
     name: 'db',
     kind: SpanKind.CLIENT,
     parent: root,
+    scope: SCOPE,
     links: [{ context: remote, attributes: { why: 'retry' } }],
     startTimeUnixNanos: at(1000),
   });
@@ -44,6 +48,13 @@ describe('packed finished spans (packFinishedSpans)', () => {
     expect(packed.map(toPlainSpan)).toEqual(plain);
     expect(plain[0]!.endTimeUnixNanos).toBe(1_800_000_000_123_456_789n);
     expect(plain[1]!.durationNanos).toBe(999_999_998n);
+    expect(plain[0]!.scope).toEqual({ name: 'checkout', version: '1.2.0' });
+  });
+
+  it("keep the recorder's scope by reference: one object for every span of the scope", () => {
+    const [child, root] = record(true);
+    expect(child!.scope).toEqual({ name: 'checkout', version: '1.2.0' });
+    expect(child!.scope).toBe(root!.scope);
   });
 
   it('count fewer bytes against the buffer cap than unpacked spans, but never zero', () => {

@@ -118,6 +118,8 @@ export class ForwardingRecording implements FanoutRecording, RecordingCalls {
       startTimeUnixNanos: start.startTimeUnixNanos,
       links: start.links,
       traceState: start.traceState,
+      // As the caller gave it, unchecked: each child validates (and counts) it as it does alone.
+      scope: start.scope,
       traceId,
       spanId,
     };

@@ -220,6 +220,30 @@ describe('createFanoutTracer', () => {
     expect(other.drain().map((s) => s.name)).toEqual(['after']);
   });
 
+  it('the scope reaches every child: sinks, forwarded plugins and nested fan-outs; a malformed one reaches none', () => {
+    const sink = createMemoryTracer({ name: 'sink' });
+    const forwardedTo = createMemoryTracer({ name: 'forwarded' });
+    const nested = createMemoryTracer({ name: 'nested' });
+    const received: unknown[] = [];
+    const spy = variant(forwardedTo, 'spy', {
+      startSpan: (s: SpanStart) => (received.push(s.scope), forwardedTo.startSpan(s)),
+    });
+    const fanout = createFanoutTracer([sink, spy, createFanoutTracer([nested], { name: 'inner' })]);
+    const scope = { name: '@x/http', version: '2.1.0' };
+    const root = fanout.startSpan({ name: 'root', scope });
+    fanout.endSpan(fanout.startSpan({ name: 'child', parent: root, scope: { name: 42 } as never }));
+    fanout.endSpan(root);
+    // A forwarded child gets the caller's object as it was given: it is the child's to validate.
+    expect(received).toEqual([scope, { name: 42 }]);
+    expect(received[0]).toBe(scope);
+    for (const child of [sink, forwardedTo, nested]) {
+      expect(child.drain().map((s) => [s.name, s.scope])).toEqual([
+        ['child', undefined],
+        ['root', { name: '@x/http', version: '2.1.0' }],
+      ]);
+    }
+  });
+
   it('evicting a live span through the fan-out frees it in the shared recorder too', () => {
     const memory = createMemoryTracer();
     const fanout = createFanoutTracer([memory], { maxLiveSpans: 1 });

@@ -22,6 +22,21 @@ describe('createMemoryTracer', () => {
     expect(tracer.drain()).toEqual([]);
   });
 
+  it.each([false, true])("records carry the span's scope (packFinishedSpans: %s)", (packFinishedSpans) => {
+    const tracer = createMemoryTracer({ packFinishedSpans });
+    const scope = { name: '@x/http', version: '2.1.0' };
+    const root = tracer.startSpan({ name: 'request', scope });
+    tracer.endSpan(tracer.startSpan({ name: 'db', parent: root, scope: { name: 'pg' } }));
+    tracer.endSpan(tracer.startSpan({ name: 'unscoped', parent: root }));
+    tracer.endSpan(root);
+    const records = tracer.drain();
+    expect(records.map((s) => [s.name, s.scope])).toEqual([
+      ['db', { name: 'pg', version: undefined }],
+      ['unscoped', undefined],
+      ['request', { name: '@x/http', version: '2.1.0' }],
+    ]);
+  });
+
   it('counts drained spans as exported and bounds the buffer, counting overflow', () => {
     const tracer = createMemoryTracer({ maxBufferedSpans: 2 });
     for (let i = 0; i < 3; i++) tracer.endSpan(tracer.startSpan({ name: `s${i}` }));

@@ -1,6 +1,7 @@
 import { toUnixNanos, type AttributeList, type AttributeValue, type FinishedSpan } from '@x/tracer-core';
 import type { RequestEncoder } from './otlp-protobuf.js';
 import type { RequestHeader } from './request-header.js';
+import { ScopeEncodings, ScopeGroups } from './scope-groups.js';
 
 // OTLP/JSON (the protobuf JSON mapping with OTLP's exceptions): lowerCamelCase keys, trace and
 // span ids as hex, enums as integers, 64-bit integers (times, intValue) as decimal strings.
@@ -59,21 +60,44 @@ function span(s: FinishedSpan): string {
   return `${out}],"droppedLinksCount":${s.droppedLinksCount},"status":{"code":${s.status.code}${status}}}`;
 }
 
-/** An `ExportTraceServiceRequest` as OTLP/JSON bytes (UTF-8), in steps like the protobuf encoder. Pure. */
+/** The start of a `ScopeSpans`: its scope, and the spans array opened. */
+function scopeSpansHead(name: string, version: string): string {
+  return `{"scope":{"name":${str(name)}${version === '' ? '' : `,"version":${str(version)}`}},"spans":[`;
+}
+
+/** The spans of one `ScopeSpans` while a request is written. */
+interface ScopeSpansText {
+  readonly head: string;
+  spans: string;
+  count: number;
+}
+
+/**
+ * An `ExportTraceServiceRequest` as OTLP/JSON bytes (UTF-8), in steps like the protobuf encoder, with
+ * the same grouping: one `ScopeSpans` per distinct scope in first-seen order. Pure.
+ */
 export function createJsonEncoder(header: RequestHeader): RequestEncoder {
-  const scope = `{"name":${str(header.scopeName)}${header.scopeVersion === '' ? '' : `,"version":${str(header.scopeVersion)}`}}`;
-  const prefix = `{"resourceSpans":[{"resource":{"attributes":${keyValues(header.resource)},"droppedAttributesCount":0},"scopeSpans":[{"scope":${scope},"spans":[`;
+  const prefix = `{"resourceSpans":[{"resource":{"attributes":${keyValues(header.resource)},"droppedAttributesCount":0},"scopeSpans":[`;
+  const scopes = new ScopeEncodings(header, scopeSpansHead);
+  const open = (scope: { encoded: string }): ScopeSpansText => ({ head: scope.encoded, spans: '', count: 0 });
   return {
-    begin: () => ({ parts: [prefix], count: 0 }),
+    begin: () => new ScopeGroups(scopes, open),
     append(request, spans, from, to) {
-      const state = request as { parts: string[]; count: number };
-      let text = '';
-      for (let i = from; i < to; i++) text += (state.count++ === 0 ? '' : ',') + span(spans[i]!);
-      state.parts.push(text);
+      const groups = request as ScopeGroups<string, ScopeSpansText>;
+      for (let i = from; i < to; i++) {
+        const s = spans[i]!;
+        const group = groups.of(s.scope);
+        group.spans += (group.count++ === 0 ? '' : ',') + span(s);
+      }
     },
     end(request) {
-      const state = request as { parts: string[] };
-      return Buffer.from(`${state.parts.join('')}]}]}]}`, 'utf8');
+      let text = prefix;
+      let first = true;
+      for (const group of (request as ScopeGroups<string, ScopeSpansText>).groups.values()) {
+        text += `${first ? '' : ','}${group.head}${group.spans}]}`;
+        first = false;
+      }
+      return Buffer.from(`${text}]}]}`, 'utf8');
     },
   };
 }

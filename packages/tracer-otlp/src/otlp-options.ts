@@ -26,7 +26,10 @@ export interface OtlpTracerOptions extends BufferedTracerOptions {
   /** `service.name`; wins over `resourceAttributes['service.name']`. @defaultValue 'unknown_service:<executable>' */
   readonly serviceName?: string;
   readonly resourceAttributes?: Attributes;
-  /** Instrumentation scope on every request. @defaultValue { name: '@x/tracer-otlp', version: the package version } */
+  /**
+   * Instrumentation scope of spans started without one; a span started with `SpanStart.scope` is sent
+   * under its own (one `ScopeSpans` per distinct scope). @defaultValue { name: '@x/tracer-otlp', version: the package version }
+   */
   readonly scope?: { readonly name: string; readonly version?: string };
 }
 

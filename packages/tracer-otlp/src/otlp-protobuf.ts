@@ -3,6 +3,7 @@ import { idWordsOfSpan } from '@x/tracer-core/internal';
 import { unixNanosHalves } from './otlp-time.js';
 import { ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT } from './protobuf-writer.js';
 import type { RequestHeader } from './request-header.js';
+import { ScopeEncodings, ScopeGroups } from './scope-groups.js';
 
 // Field numbers from opentelemetry/proto (trace/v1/trace.proto, common/v1/common.proto).
 const SPAN_FLAGS_HAS_IS_REMOTE = 0x100;
@@ -135,16 +136,44 @@ export interface RequestEncoder {
   end(request: unknown): Uint8Array;
 }
 
-interface ProtobufRequest {
-  readonly w: ProtoWriter;
-  readonly resourceSpans: number;
-  readonly scopeSpans: number;
+/** An `InstrumentationScope` as field 1 of `ScopeSpans`, tag and length included. */
+function scopeField(name: string, version: string): Uint8Array {
+  const w = new ProtoWriter(64 + 3 * (name.length + version.length));
+  const at = w.fork(1);
+  w.string(1, name);
+  if (version !== '') w.string(2, version);
+  w.ldelim(at);
+  return w.finish();
 }
 
 /**
+ * The spans of one `ScopeSpans` while a request is written. The first scope seen writes straight
+ * into the request (`at` is where its length goes), so a batch of one scope, the usual case, is
+ * written exactly as before; any other scope gets a writer of its own, copied in after the first
+ * at `end` (protobuf needs a message's fields together, and spans of scopes interleave).
+ */
+interface ScopeSpansGroup {
+  readonly w: ProtoWriter;
+  readonly at: number;
+  readonly scope: Uint8Array;
+}
+
+interface ProtobufRequest {
+  readonly w: ProtoWriter;
+  readonly resourceSpans: number;
+  readonly groups: ScopeGroups<Uint8Array, ScopeSpansGroup>;
+}
+
+/** Room a second scope's writer starts with: a few spans' worth, not the request's 64 KiB. */
+const GROUP_WRITER_BYTES = 4096;
+
+/**
  * An `ExportTraceServiceRequest` encoder, straight from recorded spans to protobuf bytes (no
- * intermediate objects). The resource and scope, the same on every request, are encoded once.
- * Pure: spans in, bytes out; each request has its own writer and its bytes are the caller's.
+ * intermediate objects). The resource, the same on every request, is encoded once; each scope once,
+ * the first time a span of it is seen (`ScopeEncodings`). Spans are grouped into one `ScopeSpans`
+ * per distinct scope (name and version) in first-seen order, spans without a scope under the
+ * configured one. Pure: spans in, bytes out; each request has its own writer and its bytes are the
+ * caller's.
  */
 export function createProtobufEncoder(header: RequestHeader): RequestEncoder {
   const prefix = new ProtoWriter();
@@ -152,33 +181,43 @@ export function createProtobufEncoder(header: RequestHeader): RequestEncoder {
   keyValues(prefix, 1, header.resource);
   prefix.ldelim(resource);
   const resourceBytes = prefix.finish();
-  prefix.reset();
-  const scope = prefix.fork(1);
-  prefix.string(1, header.scopeName);
-  if (header.scopeVersion !== '') prefix.string(2, header.scopeVersion);
-  prefix.ldelim(scope);
-  const scopeBytes = prefix.finish();
+  const scopes = new ScopeEncodings(header, scopeField);
 
   return {
     begin(): ProtobufRequest {
       const w = new ProtoWriter();
       const resourceSpans = w.fork(1);
       w.raw(resourceBytes);
-      const scopeSpans = w.fork(2);
-      w.raw(scopeBytes);
-      return { w, resourceSpans, scopeSpans };
+      const groups = new ScopeGroups(scopes, (scope, first): ScopeSpansGroup => {
+        if (!first) return { w: new ProtoWriter(GROUP_WRITER_BYTES), at: -1, scope: scope.encoded };
+        const at = w.fork(2);
+        w.raw(scope.encoded);
+        return { w, at, scope: scope.encoded };
+      });
+      return { w, resourceSpans, groups };
     },
     append(request, spans, from, to) {
-      const { w } = request as ProtobufRequest;
+      const { groups } = request as ProtobufRequest;
       for (let i = from; i < to; i++) {
+        const s = spans[i]!;
+        const { w } = groups.of(s.scope);
         const at = w.fork(2);
-        span(w, spans[i]!);
+        span(w, s);
         w.ldelim(at);
       }
     },
     end(request) {
-      const { w, resourceSpans, scopeSpans } = request as ProtobufRequest;
-      w.ldelim(scopeSpans);
+      const { w, resourceSpans, groups } = request as ProtobufRequest;
+      for (const group of groups.groups.values()) {
+        if (group.w === w) {
+          w.ldelim(group.at);
+          continue;
+        }
+        const at = w.fork(2);
+        w.raw(group.scope);
+        w.raw(group.w.buf.subarray(0, group.w.pos));
+        w.ldelim(at);
+      }
       w.ldelim(resourceSpans);
       return w.buf.subarray(0, w.pos);
     },

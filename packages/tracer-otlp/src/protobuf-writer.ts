@@ -1,4 +1,4 @@
-// A minimal protobuf writer for the OTLP encoder: one growable buffer reused across requests,
+// A minimal protobuf writer for the OTLP encoder: a growable buffer (one per request, one per extra scope),
 // length-delimited fields written in place (one byte reserved, shifted when the length needs more).
 
 const NIBBLE = new Int8Array(128).fill(-1);
@@ -20,12 +20,14 @@ function varintSize(value: number): number {
 }
 
 export class ProtoWriter {
-  buf = new Uint8Array(64 * 1024);
+  buf: Uint8Array;
   pos = 0;
-  #view = new DataView(this.buf.buffer);
+  #view: DataView;
 
-  reset(): void {
-    this.pos = 0;
+  /** `initialBytes`: room before the first growth (it doubles as needed). */
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = new Uint8Array(initialBytes);
+    this.#view = new DataView(this.buf.buffer);
   }
 
   /** A copy of what was written (the buffer itself is reused). */

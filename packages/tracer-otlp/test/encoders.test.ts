@@ -1,9 +1,9 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import { SpanKind, SpanStatusCode, type FinishedSpan } from '@x/tracer-core';
+import { SpanKind, SpanStatusCode, type FinishedSpan, type InstrumentationScope } from '@x/tracer-core';
 import { ORIGIN_UNIX_NANOS, SpanRecorder, TracerCounters } from '@x/tracer-core/internal';
 import { createJsonEncoder } from '../src/otlp-json.js';
-import { createProtobufEncoder, encodeAll } from '../src/otlp-protobuf.js';
+import { createProtobufEncoder, encodeAll, type RequestEncoder } from '../src/otlp-protobuf.js';
 import { decodeRequest } from './support/otlp-schema.js';
 import { toReadableSpans } from './support/readable-span.js';
 
@@ -11,6 +11,7 @@ const T0 = ORIGIN_UNIX_NANOS + 1_234_567_891n;
 const REMOTE = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
 const RESOURCE = { 'service.name': 'checkout', 'deployment.environment.name': 'test', 'host.cpu.count': 2 };
 const HEADER = { resource: Object.entries(RESOURCE).flat(), scopeName: '@x/tracer-otlp', scopeVersion: '0.1.0' };
+const DEFAULT_SCOPE = { name: HEADER.scopeName, version: HEADER.scopeVersion };
 
 /** Spans that use every field: kinds, statuses, every attribute type, events, links, drops, remote parents. */
 function recordSpans(options: { bigint: boolean; packed?: boolean }): FinishedSpan[] {
@@ -69,6 +70,61 @@ function recordSpans(options: { bigint: boolean; packed?: boolean }): FinishedSp
   return spans;
 }
 
+/** Ids from a counter, so that two recordings of the same calls (packed and not) have the same ids. */
+function countingIds() {
+  let next = 0;
+  return { traceId: () => (++next).toString(16).padStart(32, 'a'), spanId: () => (++next).toString(16).padStart(16, 'b') };
+}
+
+const HTTP = { name: '@x/http', version: '2.1.0' };
+const PG = { name: 'pg' };
+
+/**
+ * Spans of two scopes interleaved with spans of none, a scope given as another object with the same
+ * name and version, and the configured scope given explicitly. Grouped, that is three `ScopeSpans`:
+ * the configured scope (first seen), `@x/http`, `pg`.
+ */
+function recordScopedSpans(options: { packed?: boolean } = {}): FinishedSpan[] {
+  const spans: FinishedSpan[] = [];
+  const recorder = new SpanRecorder({ idGenerator: countingIds(), packFinishedSpans: options.packed ?? false }, new TracerCounters(), (s) =>
+    spans.push(s),
+  );
+  const record = (name: string, scope?: InstrumentationScope) => {
+    const handle = recorder.startSpan({ name, scope, startTimeUnixNanos: T0, attributes: { name } });
+    recorder.endSpan(handle, T0 + 1_000n);
+  };
+  record('unscoped 1');
+  record('http 1', HTTP);
+  record('pg 1', PG);
+  record('http 2', { ...HTTP });
+  record('unscoped 2');
+  record('configured scope, given', { name: HEADER.scopeName, version: HEADER.scopeVersion });
+  record('pg 2', PG);
+  record('http 3', HTTP);
+  return spans;
+}
+
+const SCOPED_GROUPS = [
+  ['@x/tracer-otlp', '0.1.0', ['unscoped 1', 'unscoped 2', 'configured scope, given']],
+  ['@x/http', '2.1.0', ['http 1', 'http 2', 'http 3']],
+  ['pg', '', ['pg 1', 'pg 2']],
+];
+
+/** Each `ScopeSpans` of a decoded or parsed request as [name, version ('' for none), span names]. */
+const groupsOf = (request: any) =>
+  request.resourceSpans[0].scopeSpans.map((ss: any) => [ss.scope.name, ss.scope.version ?? '', ss.spans.map((s: any) => s.name)]);
+
+/**
+ * The one deliberate difference from the transformer's JSON: it writes intValue as a JSON number; the
+ * OTLP/JSON rule is a decimal string (exact beyond 2^53, and receivers accept both). Compare as strings.
+ */
+const stringInts = (value: unknown): unknown => JSON.parse(JSON.stringify(value), (key, v) => (key === 'intValue' ? String(v) : v));
+
+const ENCODERS: [string, () => RequestEncoder, (bytes: Uint8Array) => any][] = [
+  ['protobuf', () => createProtobufEncoder(HEADER), decodeRequest],
+  ['json', () => createJsonEncoder(HEADER), (bytes) => JSON.parse(Buffer.from(bytes).toString('utf8'))],
+];
+
 describe('OTLP encoders', () => {
   it.each([
     ['protobuf', () => createProtobufEncoder(HEADER)],
@@ -83,7 +139,7 @@ describe('OTLP encoders', () => {
   it('protobuf: decodes (independent decoder) to the same request as @opentelemetry/otlp-transformer', () => {
     const spans = recordSpans({ bigint: false });
     const ours = encodeAll(createProtobufEncoder(HEADER), spans);
-    const theirs = ProtobufTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, { name: HEADER.scopeName, version: HEADER.scopeVersion }))!;
+    const theirs = ProtobufTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, DEFAULT_SCOPE))!;
     expect(decodeRequest(ours)).toEqual(decodeRequest(theirs));
     expect(ours.length).toBeLessThanOrEqual(theirs.length);
   });
@@ -93,14 +149,48 @@ describe('OTLP encoders', () => {
     const ours = JSON.parse(Buffer.from(encodeAll(createJsonEncoder(HEADER), spans)).toString('utf8'));
     const theirs = JSON.parse(
       Buffer.from(
-        JsonTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, { name: HEADER.scopeName, version: HEADER.scopeVersion }))!,
+        JsonTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, DEFAULT_SCOPE))!,
       ).toString('utf8'),
     );
-    // The one deliberate difference: the transformer writes intValue as a JSON number; the OTLP/JSON
-    // rule is a decimal string (exact beyond 2^53, and receivers accept both). Compare as strings.
-    const stringInts = (value: unknown): unknown =>
-      JSON.parse(JSON.stringify(value), (key, v) => (key === 'intValue' ? String(v) : v));
     expect(JSON.stringify(ours)).not.toMatch(/"intValue":-?\d/);
+    expect(ours).toEqual(stringInts(theirs));
+  });
+
+  it.each(ENCODERS)('%s: one ScopeSpans per distinct scope, in first-seen order; spans without one under the configured scope', (_name, encoder, read) => {
+    expect(groupsOf(read(encodeAll(encoder(), recordScopedSpans())))).toEqual(SCOPED_GROUPS);
+  });
+
+  it.each(ENCODERS)('%s: appending in slices (as the exporter does) gives the bytes of one append', (_name, encoder) => {
+    const spans = recordScopedSpans();
+    const sliced = encoder();
+    const request = sliced.begin();
+    for (let from = 0; from < spans.length; from += 3) sliced.append(request, spans, from, Math.min(spans.length, from + 3));
+    expect(Buffer.from(sliced.end(request))).toEqual(Buffer.from(encodeAll(encoder(), spans)));
+  });
+
+  it.each(ENCODERS)('%s: packed spans of several scopes encode to the bytes of their unpacked twins', (_name, encoder) => {
+    const packed = recordScopedSpans({ packed: true });
+    expect(packed[0]!.constructor.name).toBe('PackedSpan');
+    expect(Buffer.from(encodeAll(encoder(), packed))).toEqual(Buffer.from(encodeAll(encoder(), recordScopedSpans())));
+  });
+
+  // OpenTelemetry's transformer groups spans in a Map (its JSON serializer by `name@version:schemaUrl`,
+  // its protobuf one by the scope object, which the SDK has one of per name@version: see
+  // readable-span.ts), so its ScopeSpans come in first-seen order, as ours do. The comparisons below
+  // therefore keep the order: a request in another order would be another request on the wire.
+  it('protobuf, spans of several scopes: decodes to the same request as @opentelemetry/otlp-transformer', () => {
+    const spans = recordScopedSpans();
+    const ours = decodeRequest(encodeAll(createProtobufEncoder(HEADER), spans));
+    const theirs = decodeRequest(ProtobufTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, DEFAULT_SCOPE))!);
+    expect(groupsOf(theirs)).toEqual(SCOPED_GROUPS);
+    expect(ours).toEqual(theirs);
+  });
+
+  it('json, spans of several scopes: parses to the same request as @opentelemetry/otlp-transformer, but for intValue', () => {
+    const spans = recordScopedSpans();
+    const ours = JSON.parse(Buffer.from(encodeAll(createJsonEncoder(HEADER), spans)).toString('utf8'));
+    const theirs = JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, DEFAULT_SCOPE))!).toString('utf8'));
+    expect(groupsOf(theirs)).toEqual(SCOPED_GROUPS);
     expect(ours).toEqual(stringInts(theirs));
   });
 
@@ -181,5 +271,21 @@ describe('OTLP encoders', () => {
     const decoded = request.resourceSpans[0].scopeSpans[0].spans;
     expect(decoded.map((s: any) => s.name)).toEqual(spans.map((s) => s.name));
     expect(decoded.map((s: any) => s.attributes[0].value.stringValue.length)).toEqual(spans.map((_, i) => i % 700));
+  });
+
+  it("protobuf: large groups of interleaved scopes keep exact lengths, in the request and in each scope's writer", () => {
+    const spans: FinishedSpan[] = [];
+    const recorder = new SpanRecorder({}, new TracerCounters(), (s) => spans.push(s));
+    const scopes = [undefined, HTTP, PG];
+    for (let i = 0; i < 1500; i++) {
+      recorder.endSpan(recorder.startSpan({ name: `span ${i}`, scope: scopes[i % 3], attributes: { payload: 'y'.repeat(i % 700) } }));
+    }
+    const groups = decodeRequest(encodeAll(createProtobufEncoder(HEADER), spans)).resourceSpans[0].scopeSpans;
+    expect(groups.map((g: any) => g.scope.name)).toEqual(['@x/tracer-otlp', '@x/http', 'pg']);
+    groups.forEach((group: any, g: number) => {
+      const expected = spans.filter((_, i) => i % 3 === g);
+      expect(group.spans.map((s: any) => s.name)).toEqual(expected.map((s) => s.name));
+      expect(group.spans.map((s: any) => s.attributes[0].value.stringValue)).toEqual(expected.map((s) => s.attributes[1]));
+    });
   });
 });

@@ -24,6 +24,7 @@ function span(name: string): FinishedSpan {
     links: [],
     droppedLinksCount: 0,
     status: { code: 0 },
+    scope: undefined,
     byteSize: 400,
   };
 }

@@ -67,6 +67,33 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
     expect(t.stats()).toMatchObject({ spansExported: 2, spansDropped: {} });
   });
 
+  it.each(['http/protobuf', 'http/json'] as const)(
+    '%s: each span arrives under its scope, name and version, and spans without one under the configured scope',
+    async (protocol) => {
+      const r = await receiver();
+      const t = tracer({ url: r.url, protocol, scope: { name: 'checkout', version: '3.0.0' } });
+      const http = { name: '@x/http', version: '2.1.0' };
+      const root = t.startSpan({ name: 'GET /orders', kind: SpanKind.SERVER, scope: http });
+      const query = t.startSpan({ name: 'SELECT orders', kind: SpanKind.CLIENT, parent: root, scope: { name: 'pg' } });
+      t.endSpan(query);
+      t.endSpan(t.startSpan({ name: 'render', parent: root }));
+      t.endSpan(t.startSpan({ name: 'malformed scope', parent: root, scope: { name: '' } }));
+      t.endSpan(root);
+      await t.flush();
+      expect(r.requests).toHaveLength(1);
+      const scopeSpans = r.requests[0]!.request.resourceSpans[0].scopeSpans;
+      // The receiver decodes protobuf with the independent schema (support/otlp-schema.ts): a version
+      // that was not sent decodes as ''; in JSON it is absent.
+      expect(scopeSpans.map((ss: any) => [ss.scope.name, ss.scope.version ?? '', ss.spans.map((s: any) => s.name)])).toEqual([
+        ['pg', '', ['SELECT orders']],
+        ['checkout', '3.0.0', ['render', 'malformed scope']],
+        ['@x/http', '2.1.0', ['GET /orders']],
+      ]);
+      expect(scopeSpans[0].spans[0]).toMatchObject({ spanId: query.spanId, parentSpanId: root.spanId, kind: 3 });
+      expect(t.stats()).toMatchObject({ spansExported: 4, invalidCalls: 1 });
+    },
+  );
+
   it('service.name defaults to unknown_service:<executable>', async () => {
     const r = await receiver();
     const t = tracer({ url: r.url });

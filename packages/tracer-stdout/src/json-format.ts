@@ -1,4 +1,11 @@
-import { spanKindName, toUnixNanos, type AttributeList, type AttributeValue, type FinishedSpan } from '@x/tracer-core';
+import {
+  spanKindName,
+  toUnixNanos,
+  type AttributeList,
+  type AttributeValue,
+  type FinishedSpan,
+  type InstrumentationScope,
+} from '@x/tracer-core';
 import { jsonString } from './escape.js';
 
 const STATUS = ['unset', 'ok', 'error'] as const;
@@ -30,6 +37,22 @@ function jsonAttributes(list: AttributeList): string {
 }
 
 /**
+ * `,"scope":{...}` of each scope object, made once: the recorder gives every span of a scope the same
+ * object, so a line costs a lookup. Weak: a scope no span holds any more is forgotten.
+ */
+const scopeFields = new WeakMap<InstrumentationScope, string>();
+
+function scopeField(scope: InstrumentationScope): string {
+  let field = scopeFields.get(scope);
+  if (field === undefined) {
+    const version = scope.version ? `,"version":${jsonString(scope.version)}` : '';
+    field = `,"scope":{"name":${jsonString(scope.name)}${version}}`;
+    scopeFields.set(scope, field);
+  }
+  return field;
+}
+
+/**
  * One finished span as one line of JSON (NDJSON), newline included. Field names are stable and
  * documented in the package README.
  */
@@ -42,6 +65,7 @@ export function jsonLine(span: FinishedSpan): string {
     `"durationMs":${Math.round(span.endTime - span.startTime) / 1e6},` +
     `"status":{"code":"${STATUS[span.status.code]}"${span.status.message === undefined ? '' : `,"message":${jsonString(span.status.message)}`}},` +
     `"attributes":${jsonAttributes(span.attributes)}`;
+  if (span.scope !== undefined) line += scopeField(span.scope);
   if (span.parentIsRemote) line += ',"remoteParent":true';
   if (span.traceState !== '') line += `,"traceState":${jsonString(span.traceState)}`;
   if (span.events.length > 0) {

@@ -4,6 +4,7 @@ import {
   type AttributeList,
   type AttributeValue,
   type FinishedSpan,
+  type InstrumentationScope,
 } from '@x/tracer-core';
 import { visible } from './escape.js';
 
@@ -83,8 +84,23 @@ function waterfall(span: FinishedSpan, start: number, range: number, width: numb
   return '·'.repeat(from) + '█'.repeat(to - from) + '·'.repeat(width - to);
 }
 
+const sameScope = (a: InstrumentationScope | undefined, b: InstrumentationScope | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.name === b.name && (a.version || '') === (b.version || ''));
+
+/**
+ * ` [name@version]` when a span's scope differs from its parent's, else '': a trace then names each
+ * library once, where its spans begin, instead of on every line.
+ */
+function scopeTag(scope: InstrumentationScope | undefined, parentScope: InstrumentationScope | undefined): string {
+  if (scope === undefined || sameScope(scope, parentScope)) return '';
+  return ` [${visible(scope.name)}${scope.version ? `@${visible(scope.version)}` : ''}]`;
+}
+
 interface Row {
+  /** Tree glyphs and the name. */
   readonly left: string;
+  /** The scope tag after the name (see {@link scopeTag}), or ''. */
+  readonly tag: string;
   readonly span: FinishedSpan;
   readonly below: string;
   readonly note: string;
@@ -111,33 +127,38 @@ function renderTrace(traceId: string, spans: readonly FinishedSpan[], options: P
   }
 
   const rows: Row[] = [];
-  const walk = (span: FinishedSpan, lead: string, glyph: string, below: string, note: string) => {
-    rows.push({ left: lead + glyph + visible(span.name), span, below: lead + below, note });
+  const walk = (span: FinishedSpan, parentScope: InstrumentationScope | undefined, lead: string, glyph: string, below: string, note: string) => {
+    rows.push({ left: lead + glyph + visible(span.name), tag: scopeTag(span.scope, parentScope), span, below: lead + below, note });
     const kids = (children.get(span.spanId) ?? []).sort(byStart);
     kids.forEach((kid, i) => {
       const last = i === kids.length - 1;
-      walk(kid, lead + below, last ? '└─ ' : '├─ ', last ? '   ' : '│  ', '');
+      walk(kid, span.scope, lead + below, last ? '└─ ' : '├─ ', last ? '   ' : '│  ', '');
     });
   };
   for (const top of tops) {
     const note = isLocalRoot(top) ? (top.parentIsRemote ? `remote parent ${top.parentSpanId}` : '') : `parent ${top.parentSpanId} not seen`;
-    walk(top, '', '', '', note);
+    walk(top, undefined, '', '', '', note);
   }
 
-  const nameWidth = Math.min(MAX_NAME_COLUMN, Math.max(...rows.map((r) => r.left.length)));
+  const nameWidth = Math.min(MAX_NAME_COLUMN, Math.max(...rows.map((r) => r.left.length + r.tag.length)));
   const root = tops[0]!;
   const complete = isLocalRoot(root);
   let out =
     `${paint.bold(`● ${visible(root.name)}`)}  ${paint.dim(`trace ${traceId}`)}  ${formatDuration(end - start)}  ` +
     `${spans.length} span${spans.length === 1 ? '' : 's'}${complete ? '' : paint.dim('  (local root not ended yet)')}\n`;
-  for (const { left, span, below, note } of rows) {
+  for (const { left, tag, span, below, note } of rows) {
     const failed = span.status.code === SpanStatusCode.ERROR;
-    const name = left.length > nameWidth ? `${left.slice(0, nameWidth - 1)}…` : left.padEnd(nameWidth);
+    const cell = left + tag;
+    const fitted = cell.length > nameWidth ? `${cell.slice(0, nameWidth - 1)}…` : cell.padEnd(nameWidth);
+    // The name as before; what follows it (the tag, if any, and the padding) dim.
+    const named = fitted.slice(0, left.length);
+    const after = fitted.slice(left.length);
+    const name = (failed ? paint.error(named) : named) + (tag === '' || after === '' ? after : paint.dim(after));
     const bar = paint.bar(waterfall(span, start, end - start, options.barWidth));
     const status = failed ? paint.error(`  ✗ ERROR${span.status.message ? `: ${visible(span.status.message)}` : ''}`) : '';
     const attributes = keyAttributes(span.attributes);
     out +=
-      `  ${failed ? paint.error(name) : name}  ${spanKindName(span.kind).padEnd(8)} ${formatDuration(span.endTime - span.startTime).padStart(10)}  ` +
+      `  ${name}  ${spanKindName(span.kind).padEnd(8)} ${formatDuration(span.endTime - span.startTime).padStart(10)}  ` +
       `${bar}${attributes ? `  ${paint.dim(attributes)}` : ''}${status}${note ? paint.dim(`  (${note})`) : ''}\n`;
     for (const event of span.events) {
       const offset = formatDuration(Math.max(0, event.time - span.startTime));
@@ -151,7 +172,8 @@ function renderTrace(traceId: string, spans: readonly FinishedSpan[], options: P
 /**
  * Pretty output: each trace as a tree once its local root (a span with no parent, or a remote
  * parent) has ended; children in start order with durations, a waterfall bar over the trace's time
- * range, key attributes, events, and error spans marked. Spans whose root has not ended wait
+ * range, key attributes, events, error spans marked, and a span's scope (dim, after its name) where it
+ * differs from its parent's. Spans whose root has not ended wait
  * (deferred) up to `orphanTimeoutMillis`, and are printed without it after that, or at any flush.
  */
 export function createPrettyFormatter(options: PrettyOptions): BatchFormatter {

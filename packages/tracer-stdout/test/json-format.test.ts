@@ -55,7 +55,7 @@ describe('format: json', () => {
     const output = collect(stream);
     const tracer = createStdoutTracer({ stream, format: 'json', hookProcessShutdown: false });
     const hostile = 'a\nb\r\u001b[31mred\u0007\u009b2J\u2028\u2029\u202eevil\u0000"\\';
-    const span = tracer.startSpan({ name: hostile, attributes: { [hostile]: hostile } });
+    const span = tracer.startSpan({ name: hostile, attributes: { [hostile]: hostile }, scope: { name: hostile, version: hostile } });
     tracer.endSpan(span);
     await tracer.shutdown();
     const text = await output;
@@ -64,6 +64,28 @@ describe('format: json', () => {
     const parsed = JSON.parse(text);
     expect(parsed.name).toBe(hostile);
     expect(parsed.attributes[hostile]).toBe(hostile);
+    expect(parsed.scope).toEqual({ name: hostile, version: hostile });
+  });
+
+  it('carries the scope: name and version, version left out when none, no field without a scope', async () => {
+    const stream = new PassThrough();
+    const output = collect(stream);
+    const tracer = createStdoutTracer({ stream, format: 'json', hookProcessShutdown: false });
+    const http = { name: '@x/http', version: '2.1.0' };
+    const root = tracer.startSpan({ name: 'root', scope: http });
+    tracer.endSpan(tracer.startSpan({ name: 'db', parent: root, scope: { name: 'pg' } }));
+    tracer.endSpan(tracer.startSpan({ name: 'plain', parent: root }));
+    tracer.endSpan(tracer.startSpan({ name: 'malformed', parent: root, scope: { name: 42 } as never }));
+    tracer.endSpan(root);
+    await tracer.shutdown();
+    const lines = (await output).trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.name, line.scope])).toEqual([
+      ['db', { name: 'pg' }],
+      ['plain', undefined],
+      ['malformed', undefined],
+      ['root', { name: '@x/http', version: '2.1.0' }],
+    ]);
+    expect(lines.filter((line) => 'scope' in line)).toHaveLength(2);
   });
 
   it('reports dropped counts only when something was dropped', async () => {

@@ -52,6 +52,37 @@ describe('format: pretty', () => {
     expect(lines.find((l) => l.includes('b1-inner'))).toMatch(/^ {2}\s+└─ b1-inner/);
   });
 
+  it("shows a span's scope after its name where it differs from its parent's, dim on a terminal", async () => {
+    const plain = setup({ format: 'pretty' });
+    const tty = setup({ tty: true, env: {} });
+    for (const { tracer } of [plain, tty]) {
+      const http = { name: '@x/http', version: '2.1.0' };
+      const root = tracer.startSpan({ name: 'GET /orders', startTimeUnixNanos: ms(0), scope: http });
+      const handler = tracer.startSpan({ name: 'handler', parent: root, startTimeUnixNanos: ms(10), scope: http });
+      const query = tracer.startSpan({ name: 'query', parent: handler, startTimeUnixNanos: ms(20), scope: { name: 'pg' } });
+      tracer.setStatus(query, { code: SpanStatusCode.ERROR });
+      tracer.endSpan(query, ms(30));
+      tracer.endSpan(handler, ms(35));
+      // Another object, the same name and version: the same scope.
+      tracer.endSpan(tracer.startSpan({ name: 'render', parent: root, startTimeUnixNanos: ms(40), scope: { ...http } }), ms(45));
+      const bare = tracer.startSpan({ name: 'bare', parent: root, startTimeUnixNanos: ms(50) });
+      tracer.endSpan(tracer.startSpan({ name: 'cache', parent: bare, startTimeUnixNanos: ms(55), scope: http }), ms(56));
+      tracer.endSpan(bare, ms(60));
+      tracer.endSpan(root, ms(100));
+      await tracer.flush();
+    }
+    const lines = plain.output().split('\n');
+    const row = (name: string) => lines.find((l) => l.includes(` ${name}`) && /ms  [·█]/.test(l))!;
+    expect(row('GET /orders')).toMatch(/^ {2}GET \/orders \[@x\/http@2\.1\.0\] +internal/);
+    expect(row('query')).toMatch(/└─ query \[pg\] +internal/);
+    for (const same of ['handler', 'render', 'bare']) expect(row(same)).not.toContain('[');
+    // Under a span without a scope, a scope is shown again.
+    expect(row('cache')).toContain('└─ cache [@x/http@2.1.0]');
+    // On a terminal the tag is dim, and an error colors the name only.
+    expect(tty.output()).toContain('\u001b[31m│  └─ query\u001b[0m\u001b[2m [pg]');
+    expect(tty.output()).toMatch(/GET \/orders\u001b\[2m \[@x\/http@2\.1\.0\] *\u001b\[0m/);
+  });
+
   it('waits for the root on the schedule, then prints children that ended first under it', async () => {
     const { tracer, output } = setup({ format: 'pretty', scheduledDelayMillis: 10 });
     const root = tracer.startSpan({ name: 'root' });
@@ -90,6 +121,7 @@ describe('format: pretty', () => {
       tracer.setStatus(tracer.startSpan({ name: hostile }), { code: SpanStatusCode.ERROR });
       const span = tracer.startSpan({ name: hostile, attributes: { k: hostile } });
       tracer.endSpan(span);
+      tracer.endSpan(tracer.startSpan({ name: 'h', scope: { name: 'lib\u001b[2J', version: '\u202e1' } }));
       await tracer.flush();
     }
     expect(plain.output()).not.toContain('\u001b');
@@ -98,6 +130,7 @@ describe('format: pretty', () => {
     for (const text of [plain.output(), tty.output().replace(/\u001b\[\d+m/g, '')]) {
       expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
       expect(text).toContain('x\\e]0;pwned\\u0007\\e[2J\\r\\n\\u009b\\u202e');
+      expect(text).toContain('h [lib\\e[2J@\\u202e1]');
     }
   });
 

@@ -1,6 +1,6 @@
 import { SpanHandle, SpanStatusCode, ledgerProblem, type TracerPlugin, type TracerStats } from '@x/tracer-core';
 import { PLUGIN_METHODS } from '@x/tracer-core/internal';
-import { FOREIGN_HANDLES, GARBAGE } from './garbage.js';
+import { FOREIGN_HANDLES, GARBAGE, SCOPES } from './garbage.js';
 
 /** What each check gets: a way to make fresh plugins, and the time bound for flush. */
 export interface CheckContext {
@@ -198,6 +198,23 @@ export const CHECKS: Readonly<Record<string, Check>> = {
     hammer(plugin, live);
     for (const handle of FOREIGN_HANDLES) hammer(plugin, handle);
     attempt('endSpan(live, garbage time)', () => plugin.endSpan(live, 'yesterday' as never));
+  },
+
+  'startSpan takes any scope, well-formed or not, without throwing': async ({ make, flushTimeoutMillis }) => {
+    const plugin = await make();
+    for (const [what, scope] of SCOPES) {
+      const call = `startSpan({ name, scope: ${what} })`;
+      const root = wellFormed(attempt(call, () => plugin.startSpan({ name: 'root', scope: scope as never })), call);
+      const childCall = `startSpan({ name, parent, scope: ${what} })`;
+      const child = wellFormed(attempt(childCall, () => plugin.startSpan({ name: 'child', parent: root, scope: scope as never })), childCall);
+      attempt(`endSpan after ${childCall}`, () => plugin.endSpan(child));
+      attempt(`endSpan after ${call}`, () => plugin.endSpan(root));
+    }
+    // An exporter may meet the scopes only now; a flush may reject, but must settle.
+    await settlesWithin(callFlush(plugin), flushTimeoutMillis, 'flush() of spans with scopes');
+    const stats = statsOf(plugin);
+    const problem = stats && ledgerProblem(stats);
+    if (problem) fail(`after spans with scopes: ${problem}`);
   },
 
   'unknown, foreign and INVALID handles are no-ops': async ({ make }) => {

@@ -45,7 +45,7 @@ const goodValue = fc.oneof(fc.string({ maxLength: 50 }), fc.integer(), fc.double
 const time = fc.oneof(fc.constant(undefined), fc.bigInt({ min: 0n, max: 2n ** 64n }), hostile);
 const startArb = fc.oneof(
   fc.record({ name: fc.string({ maxLength: 30 }), kind: fc.oneof(fc.integer({ min: -1, max: 6 }), hostile), attributes: fc.dictionary(hostileKey, fc.oneof(goodValue, hostile), { maxKeys: 8 }) }, { requiredKeys: ['name'] }),
-  fc.record({ name: hostile, links: fc.oneof(hostile, fc.array(fc.record({ context: hostile, attributes: hostile }), { maxLength: 3 })), startTimeUnixNanos: time, traceId: hostile, spanId: hostile, traceState: hostile }),
+  fc.record({ name: hostile, links: fc.oneof(hostile, fc.array(fc.record({ context: hostile, attributes: hostile }), { maxLength: 3 })), startTimeUnixNanos: time, traceId: hostile, spanId: hostile, traceState: hostile, scope: fc.oneof(hostile, fc.record({ name: fc.string({ maxLength: 30 }), version: fc.oneof(fc.string({ maxLength: 10 }), hostile) }, { requiredKeys: ['name'] })) }),
   hostile,
 );
 // Targets: an index into the handles made so far (stale ones included), or a forged or garbage handle.

@@ -23,6 +23,14 @@ const throwingProxy = new Proxy(
   },
 );
 
+const HUGE = 'x'.repeat(1_000_000);
+const throwingName = Object.defineProperty({}, 'name', {
+  enumerable: true,
+  get() {
+    throw new Error('getter throws');
+  },
+});
+
 /** Values no recording method may throw on: wrong types, hostile objects, huge data. */
 export const GARBAGE: readonly unknown[] = [
   undefined,
@@ -33,7 +41,7 @@ export const GARBAGE: readonly unknown[] = [
   Infinity,
   2n ** 80n,
   '',
-  'x'.repeat(1_000_000),
+  HUGE,
   true,
   Symbol('garbage'),
   () => 'function',
@@ -50,6 +58,26 @@ export const GARBAGE: readonly unknown[] = [
   { name: 42, kind: 'server', parent: 'nope', attributes: cyclic, links: cyclic, startTimeUnixNanos: NaN },
   { name: 'forged', parent: { traceId: 'z'.repeat(32), spanId: 'z'.repeat(16) } },
   { traceId: 1, spanId: 2 },
+];
+
+/**
+ * `SpanStart.scope` values a plugin must take without throwing, each with what it is (for messages):
+ * well-formed ones, malformed ones (the contract: the plugin's default scope then), hostile ones.
+ */
+export const SCOPES: readonly (readonly [what: string, scope: unknown])[] = [
+  ['{ name, version }', { name: '@x/checkout', version: '1.2.3' }],
+  ['{ name }', { name: 'checkout' }],
+  ["{ name: '', version: '' }", { name: '', version: '' }],
+  ['{ name: 42 }', { name: 42 }],
+  ['{ name, version: 7 }', { name: 'lib', version: 7 }],
+  ['a 1,000,000-character name', { name: HUGE, version: HUGE }],
+  ['a name getter that throws', throwingName],
+  ['a proxy that throws', throwingProxy],
+  ['a cyclic object', cyclic],
+  ['null', null],
+  ['a string', '@x/checkout'],
+  ['a number', 42],
+  ['a function', () => 'scope'],
 ];
 
 /** Handles that are not live spans of the plugin under test. */

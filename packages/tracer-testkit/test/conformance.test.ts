@@ -47,6 +47,15 @@ const BROKEN: readonly [string, () => TracerPlugin][] = [
     })),
   ],
   [
+    'startSpan takes any scope, well-formed or not, without throwing',
+    broken((inner) => ({
+      startSpan: (s) => {
+        if (s.scope !== undefined && typeof s.scope.name !== 'string') throw new TypeError('scope.name must be a string');
+        return inner.startSpan(s);
+      },
+    })),
+  ],
+  [
     'unknown, foreign and INVALID handles are no-ops',
     broken((inner) => {
       let ended = 0;

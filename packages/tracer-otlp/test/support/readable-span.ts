@@ -11,8 +11,24 @@ const hrTime = (reading: number): [number, number] => {
 };
 const attrs = (list: AttributeList) => ({ ...attributesToRecord(list) }) as Record<string, any>;
 
-export function toReadableSpans(spans: readonly FinishedSpan[], resource: Record<string, any>, scope: { name: string; version: string }): ReadableSpan[] {
+/** `defaultScope` is the scope of spans that have none, as our encoders' `RequestHeader` gives it. */
+export function toReadableSpans(
+  spans: readonly FinishedSpan[],
+  resource: Record<string, any>,
+  defaultScope: { name: string; version: string },
+): ReadableSpan[] {
   const otelResource = resourceFromAttributes(resource);
+  // One scope object per name and version, as the SDK has it (`getTracer` caches a tracer, which holds
+  // its scope, per name@version): the transformer's protobuf serializer groups spans by the identity
+  // of that object, its JSON one by name@version, so both group as the SDK would.
+  const scopes = new Map<string, { name: string; version: string | undefined }>([[`${defaultScope.name}@${defaultScope.version}`, defaultScope]]);
+  const scopeOf = (scope: FinishedSpan['scope']) => {
+    if (scope === undefined) return defaultScope;
+    const key = `${scope.name}@${scope.version ?? ''}`;
+    let otelScope = scopes.get(key);
+    if (otelScope === undefined) scopes.set(key, (otelScope = { name: scope.name, version: scope.version }));
+    return otelScope;
+  };
   return spans.map((s) => {
     const traceState = s.traceState === '' ? undefined : new TraceState(s.traceState);
     return {
@@ -44,7 +60,7 @@ export function toReadableSpans(spans: readonly FinishedSpan[], resource: Record
       duration: [0, 0],
       ended: true,
       resource: otelResource,
-      instrumentationScope: scope,
+      instrumentationScope: scopeOf(s.scope),
       droppedAttributesCount: s.droppedAttributesCount,
       droppedEventsCount: s.droppedEventsCount,
       droppedLinksCount: s.droppedLinksCount,
