@@ -3,6 +3,7 @@
 
 export { bytesToHex, hexToBytesInto } from './span-handle.js';
 export { isSpanKind } from './span-kind.js';
+export { normalizeScope, MAX_SCOPE_FIELD_LENGTH } from './instrumentation-scope.js';
 export { normalizeStatus } from './span-status.js';
 export { normalizeAttributeValue, isAttributeKey, estimateValueBytes } from './attributes.js';
 export { resolveSpanLimits, strictestLimits } from './span-limits.js';

@@ -1,5 +1,5 @@
-import { InvalidOptionError, type Attributes, type BufferedTracerOptions } from '@x/tracer-core';
-import { booleanOption, describe, durationMillis, positiveInteger } from '@x/tracer-core/internal';
+import { InvalidOptionError, type Attributes, type BufferedTracerOptions, type InstrumentationScope } from '@x/tracer-core';
+import { booleanOption, describe, durationMillis, MAX_SCOPE_FIELD_LENGTH, normalizeScope, positiveInteger } from '@x/tracer-core/internal';
 import type { TlsOptions } from './http-transport.js';
 import type { ResolvedRetry, RetryOptions } from './retry-policy.js';
 
@@ -46,6 +46,8 @@ export interface ResolvedOtlp {
   readonly maxRequestBytes: number;
   readonly maxConcurrentRequests: number;
   readonly retry: ResolvedRetry;
+  /** The configured default scope, checked; undefined: the exporter's own. */
+  readonly scope: InstrumentationScope | undefined;
 }
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -134,6 +136,12 @@ export function resolveOtlpOptions(options: OtlpTracerOptions): ResolvedOtlp {
     throw new InvalidOptionError(`tls must be an object with ca, cert, key, rejectUnauthorized, got ${describe(options.tls)}`);
   }
   if (options.tls !== undefined) booleanOption('tls.rejectUnauthorized', options.tls.rejectUnauthorized, true);
+  const scope = options.scope === undefined ? undefined : normalizeScope(options.scope as object);
+  if (options.scope !== undefined && scope === undefined) {
+    throw new InvalidOptionError(
+      `scope must be { name, version? } with a non-empty name and strings of at most ${MAX_SCOPE_FIELD_LENGTH} characters, got ${describe(options.scope)}`,
+    );
+  }
   return {
     url,
     endpoint: `${url.origin}${url.pathname}`,
@@ -151,5 +159,6 @@ export function resolveOtlpOptions(options: OtlpTracerOptions): ResolvedOtlp {
       maxBackoffMillis: durationMillis('retry.maxBackoffMillis', retry.maxBackoffMillis, 5000),
       multiplier,
     },
+    scope,
   };
 }

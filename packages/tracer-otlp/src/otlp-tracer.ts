@@ -25,8 +25,8 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
   const otlp = resolveOtlpOptions(given);
   const format = WIRE_FORMATS[otlp.protocol]({
     resource: buildResource(given.serviceName, given.resourceAttributes),
-    scopeName: given.scope?.name ?? SDK_NAME,
-    scopeVersion: given.scope?.version ?? (given.scope === undefined ? SDK_VERSION : ''),
+    scopeName: otlp.scope?.name ?? SDK_NAME,
+    scopeVersion: otlp.scope === undefined ? SDK_VERSION : (otlp.scope.version ?? ''),
   });
   const http = new HttpTransport({
     url: otlp.url,

@@ -320,6 +320,9 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
     [{ headers: { k: 'line\nbreak-secret' } }, /the value of "k" must be a string without CR, LF or NUL/],
     [{ timeoutMillis: -1 }, /timeoutMillis must be a non-negative number/],
     [{ retry: { multiplier: 0.5 } }, /retry.multiplier must be a number >= 1/],
+    [{ scope: { name: 42 } }, /scope must be \{ name, version\? \} with a non-empty name/],
+    [{ scope: { name: '' } }, /scope must be/],
+    [{ scope: 'lib' }, /scope must be/],
   ])('rejects bad option %o', (options, message) => {
     expect(() => createOtlpTracer({ hookProcessShutdown: false, ...(options as OtlpTracerOptions) })).toThrow(message);
     try {
