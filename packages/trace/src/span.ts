@@ -7,36 +7,37 @@ import {
   type TracerPlugin,
 } from '@x/tracer-core';
 import { now, ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
-import { createRecord, type RecordStatus, type SpanRecord, type TraceEvent } from './span-record.js';
+import { toBigInt, type LocalId } from './local-id.js';
+import { RecordNotes } from './record-notes.js';
+import type { RecordStatus, SpanRecord } from './span-record.js';
 import type { TraceRuntime } from './trace-runtime.js';
-import { estimateBytes, toAttributes } from './user-attributes.js';
-
-/** Events a record keeps per span; more are counted (`dropped_events`), as OpenTelemetry's default limit. */
-export const MAX_RECORD_EVENTS = 128;
-/** What a record counts for itself, before its data. */
-const RECORD_BYTES = 320;
-const EVENT_BYTES = 64;
-
-const ORIGIN_MILLIS = Number(ORIGIN_UNIX_NANOS / 1000n) / 1000;
+import { toAttributes } from './user-attributes.js';
 const OK: SpanStatus = Object.freeze({ code: SpanStatusCode.OK });
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 
 /** Everything a span is opened with (see `Tracer#open`). */
 export interface SpanInit {
   readonly runtime: TraceRuntime;
-  readonly id: bigint;
+  readonly id: LocalId;
   readonly name: string;
   readonly scope: InstrumentationScope;
   /** The tracer recording it; undefined when it goes to none (not sampled, or no tracer). */
   readonly plugin: TracerPlugin | undefined;
   /** The tracer's handle, or ids of our own when there is no tracer, or INVALID. */
   readonly handle: SpanHandle;
-  readonly parentId: bigint | null;
+  readonly parentId: LocalId | null;
   /** The parent's handle (ours or remote), for the record's `wire_parent_span_id`. */
   readonly parentHandle: SpanHandle | undefined;
   readonly attributes: unknown;
   /** Whether its record goes to the store when it ends. */
   readonly keepsRecord: boolean;
+  /**
+   * Whether anything will read its record: the store, or the caller of `end`/`finishSpan`. A span
+   * that collects nothing (a `withSpan` span with records off or not sampled) skips the clock
+   * reads and copies that only a record needs; the tracer keeps its own.
+   */
+  readonly collects: boolean;
+  /** A clock reading (`now()`); not read when the span collects nothing. */
   readonly startReading: number;
 }
 
@@ -50,60 +51,60 @@ export interface SpanInit {
  * they do nothing.
  */
 export class Span implements SpanHandle {
-  /** The local id (the seed's u64 counter); 0n for the inert span. */
-  readonly id: bigint;
+  /** The local id as kept (see `local-id.ts`): the live table's key. @internal */
+  readonly localId: LocalId;
   readonly name: string;
-  /** The parent's local id; null for a root or a remote parent. */
-  readonly parentId: bigint | null;
+  readonly #parentId: LocalId | null;
   /**
    * The span that was current when this one became current: where the context returns when this
    * span ends or leaves (see `span-context.ts`). Not the parent, which may have been given.
    */
   previous: Span | undefined = undefined;
+  /** In the runtime's live table (opened by `start`/`startSpan`): removed from it when it ends. */
+  registered = false;
   readonly #runtime: TraceRuntime | undefined;
   readonly #scope: InstrumentationScope;
   #plugin: TracerPlugin | undefined;
   readonly #handle: SpanHandle;
-  readonly #parentHandle: SpanHandle | undefined;
-  readonly #startReading: number;
-  #given: unknown;
-  #extra: Record<string, unknown> | undefined = undefined;
-  #events: TraceEvent[] | undefined = undefined;
-  #eventBytes = 0;
-  #droppedEvents = 0;
-  #status: RecordStatus = 'unset';
-  #statusMessage: string | undefined = undefined;
-  #keepsRecord: boolean;
+  readonly #keepsRecord: boolean;
+  /** What its record needs; undefined when nobody will read its record (see {@link SpanInit.collects}). */
+  #notes: RecordNotes | undefined;
   #ended = false;
-  /** In the runtime's live table (opened by `start`/`startSpan`): removed from it when it ends. */
-  registered = false;
 
   constructor(init: SpanInit | undefined) {
     if (init === undefined) {
       // The inert span: nothing records, nothing is kept.
-      this.id = 0n;
+      this.localId = 0;
       this.name = '';
-      this.parentId = null;
+      this.#parentId = null;
       this.#runtime = undefined;
       this.#scope = { name: '' };
       this.#handle = SpanHandle.INVALID;
-      this.#parentHandle = undefined;
-      this.#startReading = 0;
       this.#keepsRecord = false;
+      this.#notes = undefined;
       this.#ended = true;
       return;
     }
-    this.id = init.id;
+    this.localId = init.id;
     this.name = init.name;
-    this.parentId = init.parentId;
+    this.#parentId = init.parentId;
     this.#runtime = init.runtime;
     this.#scope = init.scope;
     this.#plugin = init.plugin;
     this.#handle = init.handle;
-    this.#parentHandle = init.parentHandle;
-    this.#startReading = init.startReading;
-    this.#given = init.attributes;
     this.#keepsRecord = init.keepsRecord;
+    this.#notes = init.collects ? new RecordNotes(init.startReading, init.parentHandle, init.attributes) : undefined;
+  }
+
+  /** The local id (the seed's u64 counter); 0n for the inert span. */
+  get id(): bigint {
+    return toBigInt(this.localId);
+  }
+
+  /** The parent's local id; null for a root or a remote parent. */
+  get parentId(): bigint | null {
+    const parent = this.#parentId;
+    return parent === null ? null : toBigInt(parent);
   }
 
   /** The wire trace id: 32 lowercase hex characters, zeros when the span is not sampled. */
@@ -139,7 +140,7 @@ export class Span implements SpanHandle {
   setAttribute(key: string, value: unknown): this {
     // '__proto__' would set the prototype of the object the attributes are kept in.
     if (this.#ended || typeof key !== 'string' || key === '' || key === '__proto__') return this;
-    (this.#extra ??= {})[key] = value;
+    this.#notes?.setAttribute(key, value);
     const plugin = this.#plugin;
     if (plugin !== undefined) {
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
@@ -172,15 +173,7 @@ export class Span implements SpanHandle {
   addEvent(name: string, attributes?: unknown): this {
     if (this.#ended || typeof name !== 'string') return this;
     const runtime = this.#runtime!;
-    const events = (this.#events ??= []);
-    if (events.length >= MAX_RECORD_EVENTS) {
-      this.#droppedEvents++;
-      runtime.counters.eventsDropped++;
-    } else {
-      const timestamp = ORIGIN_MILLIS + now() / 1e6;
-      events.push(attributes === undefined ? { name, timestamp } : { name, timestamp, attributes });
-      this.#eventBytes += EVENT_BYTES + 2 * name.length + (attributes === undefined ? 0 : estimateBytes(attributes));
-    }
+    this.#notes?.addEvent(runtime, name, attributes);
     const plugin = this.#plugin;
     if (plugin !== undefined) {
       const converted = toAttributes(attributes);
@@ -205,8 +198,11 @@ export class Span implements SpanHandle {
     else if (status === 'error') {
       value = typeof message === 'string' && message !== '' ? { code: SpanStatusCode.ERROR, message } : { code: SpanStatusCode.ERROR };
     } else return this;
-    this.#status = status;
-    this.#statusMessage = value.message;
+    const notes = this.#notes;
+    if (notes !== undefined) {
+      notes.status = status;
+      notes.statusMessage = value.message;
+    }
     const plugin = this.#plugin;
     if (plugin !== undefined) {
       try {
@@ -228,25 +224,25 @@ export class Span implements SpanHandle {
   }
 
   /**
-   * Ends the span (with `result`, the seed's `end(id, result)`) and returns its record. A second
-   * call returns the inert record and does nothing.
+   * Ends the span (with `result`, the seed's `end(id, result)`) and returns its record, or
+   * undefined for a span that collects none (a `withSpan` span while records are off or not kept).
+   * A second call does nothing and returns undefined.
    */
   end(result?: unknown): SpanRecord | undefined {
     return this.finish(result, true);
   }
 
   /**
-   * Ends the span. Builds the record when `wantRecord` or when the store keeps it; returns it (or
-   * undefined when neither). `withSpan` passes false: most of its spans need no record object.
+   * Ends the span at `at` (a clock reading; default now). Returns its record when the span has
+   * notes and `wantRecord` or the store keeps it; undefined otherwise. `withSpan` passes false.
    * @internal
    */
   finish(result: unknown, wantRecord: boolean, at?: number): SpanRecord | undefined {
     if (this.#ended) return undefined;
     this.#ended = true;
-    const endReading = at ?? now();
     const runtime = this.#runtime!;
     runtime.counters.spansEnded++;
-    if (this.registered) runtime.live.delete(this.id);
+    if (this.registered) runtime.live.delete(this.localId);
     const plugin = this.#plugin;
     if (plugin !== undefined) {
       this.#plugin = undefined;
@@ -261,69 +257,21 @@ export class Span implements SpanHandle {
         runtime.counters.tracerErrors++;
       }
     }
+    const notes = this.#notes;
+    // Once ended the span keeps nothing it collected: a context that outlives it (a timer
+    // started inside it) holds a small object, not its attributes and events.
+    this.#notes = undefined;
+    if (notes === undefined) return undefined;
     const store = this.#keepsRecord ? runtime.records : undefined;
-    let record: SpanRecord | undefined;
-    if (store !== undefined || wantRecord) {
-      record = this.#buildRecord(result, endReading);
-      if (store !== undefined) {
-        store.add(record, RECORD_BYTES + 2 * this.name.length + estimateBytes(record.attributes) + estimateBytes(result) + this.#eventBytes);
-      }
-    }
-    this.#release();
-    return record;
+    if (store === undefined && !wantRecord) return undefined;
+    return notes.record(this, this.#handle, this.#handle !== SpanHandle.INVALID, result, at ?? now(), store);
   }
 
   /** Forgotten by the live table (too many live spans): ends nowhere, `end` now throws SpanNotFound. @internal */
   evict(): void {
     this.#ended = true;
     this.#plugin = undefined;
-    this.#release();
-  }
-
-  /**
-   * Lets go of what the span collected once it has ended: a context that outlives the span (a
-   * timer started inside it) then keeps only a small object, not its attributes and events.
-   */
-  #release(): void {
-    this.#given = undefined;
-    this.#extra = undefined;
-    this.#events = undefined;
-  }
-
-  #buildRecord(result: unknown, endReading: number): SpanRecord {
-    const handle = this.#handle;
-    const sampled = handle !== SpanHandle.INVALID;
-    return createRecord({
-      id: this.id,
-      name: this.name,
-      started_at: BigInt(Math.floor(ORIGIN_MILLIS + this.#startReading / 1e6)),
-      duration_ms: Math.max(0, (endReading - this.#startReading) / 1e6),
-      parent_id: this.parentId,
-      attributes: this.#attributes(),
-      result,
-      events: this.#events ?? [],
-      trace_id: sampled ? handle.traceId : null,
-      wire_span_id: sampled ? handle.spanId : null,
-      wire_parent_span_id: sampled && this.#parentHandle !== undefined ? this.#parentHandle.spanId : null,
-      scope: this.#scope,
-      status: this.#status,
-      status_message: this.#statusMessage,
-      dropped_events: this.#droppedEvents,
-    });
-  }
-
-  /** The attributes as given, with what was set later merged over them (a copy only then). */
-  #attributes(): unknown {
-    const given = this.#given;
-    const extra = this.#extra;
-    if (extra === undefined) return given;
-    if (given === undefined || given === null) return extra;
-    if (typeof given !== 'object' || Array.isArray(given)) return { value: given, ...extra };
-    try {
-      return { ...given, ...extra };
-    } catch {
-      return extra;
-    }
+    this.#notes = undefined;
   }
 
   #setOnPlugin(plugin: TracerPlugin, key: string, value: AttributeValue): void {

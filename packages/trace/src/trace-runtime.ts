@@ -1,6 +1,6 @@
 import type { IdGenerator, InstrumentationScope, TracerPlugin } from '@x/tracer-core';
 import { createIdGenerator } from '@x/tracer-core/internal';
-import { LocalIds } from './local-id.js';
+import { LocalIds, type LocalId } from './local-id.js';
 import { RecordStore, type RecordLimits } from './record-store.js';
 import type { Span } from './span.js';
 
@@ -44,7 +44,7 @@ export class TraceRuntime {
   /** Wire ids for records when no tracer is configured (a tracer issues its own). */
   readonly wireIds: IdGenerator = createIdGenerator();
   /** Spans that `end(id)` and `finishSpan(handle)` can reach, oldest first. */
-  readonly live = new Map<bigint, Span>();
+  readonly live = new Map<LocalId, Span>();
   readonly counters: Omit<TraceStats, 'spansLive' | 'recordsKept' | 'recordsBytes' | 'recordsDropped'> = {
     spansStarted: 0,
     spansEnded: 0,
@@ -72,7 +72,7 @@ export class TraceRuntime {
         break;
       }
     }
-    live.set(span.id, span);
+    live.set(span.localId, span);
     span.registered = true;
   }
 

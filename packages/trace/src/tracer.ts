@@ -1,6 +1,6 @@
 import { SpanHandle, type InstrumentationScope, type SpanKind, type SpanStart } from '@x/tracer-core';
 import { isSpanKind, now, ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
-import { NOT_RECORDED_ID, readLocalId } from './local-id.js';
+import { keyOf, NOT_RECORDED_ID, readLocalId } from './local-id.js';
 import { activeSpan, enterSpan, leaveSpan, runInSpan } from './span-context.js';
 import { NOT_RECORDED, type SpanRecord } from './span-record.js';
 import { exceptionAttributes, INERT_SPAN, Span } from './span.js';
@@ -55,7 +55,7 @@ export class Tracer {
   /** Starts a span and returns its local id; end it with `end(id)`. Its parent is the current span; it does not become current. */
   start = (name: string, attributes?: unknown): bigint => {
     if (!this.#runtime.enabled) return NOT_RECORDED_ID;
-    const span = this.#open(name, attributes, this.#currentParent(), undefined);
+    const span = this.#open(name, attributes, this.#currentParent(), undefined, false);
     this.#runtime.register(span);
     return span.id;
   };
@@ -68,7 +68,7 @@ export class Tracer {
     const local = readLocalId(id);
     if (local === undefined) throw invalidSpan(`end() takes a span id (a bigint from start()), got ${describeValue(id)}`);
     if (local === NOT_RECORDED_ID) return NOT_RECORDED;
-    const span = this.#runtime.live.get(local);
+    const span = this.#runtime.live.get(keyOf(local));
     if (span === undefined) throw spanNotFound(local);
     return this.#finish(span, result);
   };
@@ -77,7 +77,7 @@ export class Tracer {
   instant = (name: string, attributes?: unknown): SpanRecord => {
     if (!this.#runtime.enabled) return NOT_RECORDED;
     const at = now();
-    const span = this.#open(name, attributes, this.#currentParent(), undefined, at);
+    const span = this.#open(name, attributes, this.#currentParent(), undefined, false, at);
     return span.finish(undefined, true, at)!;
   };
 
@@ -90,7 +90,7 @@ export class Tracer {
     if (!this.#runtime.enabled) return INERT_SPAN;
     const current = activeSpan();
     const parent = options?.parent === undefined ? parentOf(current) : this.#parentOf(options.parent);
-    const span = this.#open(name, options?.attributes, parent, options?.kind);
+    const span = this.#open(name, options?.attributes, parent, options?.kind, false);
     this.#runtime.register(span);
     enterSpan(span, current);
     return span;
@@ -131,7 +131,7 @@ export class Tracer {
       if (current !== undefined && current.handle === SpanHandle.INVALID) return fn(INERT_SPAN);
       parent = parentOf(current);
     } else parent = this.#parentOf(options.parent);
-    const span = this.#open(name, options?.attributes, parent, options?.kind);
+    const span = this.#open(name, options?.attributes, parent, options?.kind, true);
     let result: T;
     try {
       result = runInSpan(span, current, fn);
@@ -167,7 +167,7 @@ export class Tracer {
 
   #parentOf(given: ParentLike): Parent {
     if (given === null) return ROOT;
-    if (given instanceof Span) return given.id === NOT_RECORDED_ID ? ROOT : { span: given, handle: given.handle };
+    if (given instanceof Span) return given.localId === 0 ? ROOT : { span: given, handle: given.handle };
     if (typeof given !== 'object') throw invalidSpan(`parent must be a span, a { id } handle, a SpanHandle or null, got ${describeValue(given)}`);
     const id = readField(given, 'id');
     if (id !== undefined) {
@@ -181,11 +181,11 @@ export class Tracer {
 
   /** The live span a handle names; undefined for the not-recorded id 0. Throws for anything else. */
   #spanOf(handle: unknown): Span | undefined {
-    if (handle instanceof Span) return handle.id === NOT_RECORDED_ID ? undefined : handle;
+    if (handle instanceof Span) return handle.localId === 0 ? undefined : handle;
     const id = readLocalId(typeof handle === 'object' && handle !== null ? readField(handle, 'id') : undefined);
     if (id === undefined) throw invalidSpan(`expected a span handle ({ id, name }), got ${describeValue(handle)}`);
     if (id === NOT_RECORDED_ID) return undefined;
-    const span = this.#runtime.live.get(id);
+    const span = this.#runtime.live.get(keyOf(id));
     if (span === undefined) throw spanNotFound(id);
     return span;
   }
@@ -196,8 +196,11 @@ export class Tracer {
     return record;
   }
 
-  /** Opens a span under `parent`: asks the site's tracer (if any) and builds the API span. */
-  #open(name: unknown, attributes: unknown, parent: Parent, kind: unknown, at?: number): Span {
+  /**
+   * Opens a span under `parent`: asks the site's tracer (if any) and builds the API span.
+   * `ownedByWithSpan`: nobody but the store can ask for its record.
+   */
+  #open(name: unknown, attributes: unknown, parent: Parent, kind: unknown, ownedByWithSpan: boolean, at?: number): Span {
     const runtime = this.#runtime;
     runtime.counters.spansStarted++;
     const scope = this.scope;
@@ -234,6 +237,8 @@ export class Tracer {
       const ids = runtime.wireIds;
       handle = Object.freeze({ traceId: parentHandle?.traceId ?? ids.traceId(), spanId: ids.spanId() });
     }
+    const keepsRecord = handle !== SpanHandle.INVALID && runtime.records !== undefined;
+    const collects = keepsRecord || !ownedByWithSpan;
     return new Span({
       runtime,
       id: runtime.ids.next(),
@@ -241,11 +246,12 @@ export class Tracer {
       scope,
       plugin,
       handle,
-      parentId: parent.span?.id ?? null,
+      parentId: parent.span === undefined ? null : parent.span.localId,
       parentHandle: unsampled ? undefined : parentHandle,
       attributes,
-      keepsRecord: handle !== SpanHandle.INVALID && runtime.records !== undefined,
-      startReading: at ?? now(),
+      keepsRecord,
+      collects,
+      startReading: collects ? (at ?? now()) : NaN,
     });
   }
 }

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { configure, end, exportRecords, clear, flush, instant, setEnabled, start, startSpan, finishSpan, stats, withSpan } from '@x/trace';
 import { SpanHandle, type TracerPlugin } from '@x/tracer-core';
 import { createMemoryTracer } from '@x/tracer-memory';
-import { LocalIds, MAX_LOCAL_ID } from '../src/local-id.js';
+import { LocalIds, MAX_LOCAL_ID, toBigInt } from '../src/local-id.js';
 import { createRecord } from '../src/span-record.js';
 
 beforeEach(() => {
@@ -139,11 +139,13 @@ describe('records', () => {
 
 describe('local ids', () => {
   it('start at 1, increase by one, never yield 0, and wrap to 1 after 2^64-1', () => {
-    const ids = new LocalIds();
-    expect([ids.next(), ids.next(), ids.next()]).toEqual([1n, 2n, 3n]);
-    const nearEnd = new LocalIds(MAX_LOCAL_ID - 1n);
-    expect([nearEnd.next(), nearEnd.next(), nearEnd.next()]).toEqual([MAX_LOCAL_ID - 1n, MAX_LOCAL_ID, 1n]);
-    expect(new LocalIds(0n).next()).toBe(1n);
+    const draw = (ids: LocalIds, count: number) => Array.from({ length: count }, () => toBigInt(ids.next()));
+    expect(draw(new LocalIds(), 3)).toEqual([1n, 2n, 3n]);
+    expect(draw(new LocalIds(MAX_LOCAL_ID - 1n), 3)).toEqual([MAX_LOCAL_ID - 1n, MAX_LOCAL_ID, 1n]);
+    expect(draw(new LocalIds(0n), 1)).toEqual([1n]);
+    // Past 2^53 the counter goes on exactly (kept as a bigint there).
+    const safe = BigInt(Number.MAX_SAFE_INTEGER);
+    expect(draw(new LocalIds(safe - 1n), 4)).toEqual([safe - 1n, safe, safe + 1n, safe + 2n]);
   });
 
   it('are issued by every kind of span from one counter', () => {
