@@ -95,6 +95,7 @@ export function applyConfiguration(runtime: TraceRuntime, configuration: Configu
   runtime.plugin = configuration.plugin;
   runtime.defaultScope = configuration.scope;
   runtime.maxLiveSpans = configuration.maxLiveSpans;
+  runtime.trim(configuration.maxLiveSpans);
   const old = runtime.records;
   const limits = configuration.records;
   if (old !== undefined && limits !== undefined && sameLimits(old.limits, limits)) return;

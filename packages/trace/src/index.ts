@@ -10,7 +10,7 @@ import { Tracer } from './tracer.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 export { Span } from './span.js';
-export { Tracer, type SpanOptions, type ParentLike } from './tracer.js';
+export { Tracer, type SpanOptions, type ParentLike, type WithSpanResult } from './tracer.js';
 export { TraceError, TraceErrorCode } from './trace-error.js';
 export type { SpanRecord, TraceEvent, RecordStatus } from './span-record.js';
 export type { TraceStats } from './trace-runtime.js';

@@ -3,7 +3,7 @@ import { now, ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
 import type { RecordStore } from './record-store.js';
 import { createRecord, type RecordStatus, type SpanRecord, type TraceEvent } from './span-record.js';
 import type { TraceRuntime } from './trace-runtime.js';
-import { estimateBytes } from './user-attributes.js';
+import { snapshot } from './record-value.js';
 
 /** Events a record keeps per span; more are counted (`dropped_events`), as OpenTelemetry's default limit. */
 export const MAX_RECORD_EVENTS = 128;
@@ -15,41 +15,55 @@ const ORIGIN_MILLIS = Number(ORIGIN_UNIX_NANOS / 1000n) / 1000;
 
 /**
  * What a span notes for its seed record (`SpanRecord`): its start reading, attributes as given and
- * set later, events with their timestamps, status and result. Only spans whose record someone
- * reads have notes (see `Span`): a `withSpan` span going to a tracer alone skips all of it, and
- * the tracer keeps its own copy of the same facts.
+ * set later, events with their timestamps, status and result, each as a bounded copy taken when it
+ * was given (see `record-value.ts`). Only spans whose record someone reads have notes (see
+ * `Span`): a `withSpan` span going to a tracer alone skips all of it, and the tracer keeps its own
+ * copy of the same facts.
  */
 export class RecordNotes {
+  readonly #runtime: TraceRuntime;
   readonly #startReading: number;
   readonly #parentHandle: SpanHandle | undefined;
   readonly #given: unknown;
   #extra: Record<string, unknown> | undefined = undefined;
   #events: TraceEvent[] | undefined = undefined;
-  #eventBytes = 0;
+  /** The copies' bytes so far: the given attributes, attributes set later, events. */
+  #bytes = 0;
   #droppedEvents = 0;
   status: RecordStatus = 'unset';
   statusMessage: string | undefined = undefined;
 
-  constructor(startReading: number, parentHandle: SpanHandle | undefined, given: unknown) {
+  constructor(runtime: TraceRuntime, startReading: number, parentHandle: SpanHandle | undefined, given: unknown) {
+    this.#runtime = runtime;
     this.#startReading = startReading;
     this.#parentHandle = parentHandle;
-    this.#given = given;
+    this.#given = given === undefined ? undefined : this.#copy(given);
   }
 
   setAttribute(key: string, value: unknown): void {
-    (this.#extra ??= {})[key] = value;
+    const copy = this.#copy(value);
+    (this.#extra ??= {})[key] = copy;
+    this.#bytes += 16 + 2 * key.length;
   }
 
-  addEvent(runtime: TraceRuntime, name: string, attributes: unknown): void {
+  /** A bounded copy of `value`, its bytes counted, its truncations counted. */
+  #copy(value: unknown): unknown {
+    const copy = snapshot(value);
+    this.#bytes += copy.bytes;
+    this.#runtime.counters.recordValuesTruncated += copy.truncated;
+    return copy.value;
+  }
+
+  addEvent(name: string, attributes: unknown): void {
     const events = (this.#events ??= []);
     if (events.length >= MAX_RECORD_EVENTS) {
       this.#droppedEvents++;
-      runtime.counters.eventsDropped++;
+      this.#runtime.counters.eventsDropped++;
       return;
     }
     const timestamp = ORIGIN_MILLIS + now() / 1e6;
-    events.push(attributes === undefined ? { name, timestamp } : { name, timestamp, attributes });
-    this.#eventBytes += EVENT_BYTES + 2 * name.length + (attributes === undefined ? 0 : estimateBytes(attributes));
+    events.push(attributes === undefined ? { name, timestamp } : { name, timestamp, attributes: this.#copy(attributes) });
+    this.#bytes += EVENT_BYTES + 2 * name.length;
   }
 
   /** The record of the span that ended at `endReading`; added to `store` when given. */
@@ -62,6 +76,7 @@ export class RecordNotes {
     store: RecordStore | undefined,
   ): SpanRecord {
     const attributes = this.#attributes();
+    if (result !== undefined) result = this.#copy(result);
     const record = createRecord({
       id: span.id,
       name: span.name,
@@ -80,22 +95,18 @@ export class RecordNotes {
       dropped_events: this.#droppedEvents,
     });
     if (store !== undefined) {
-      store.add(record, RECORD_BYTES + 2 * span.name.length + estimateBytes(attributes) + estimateBytes(result) + this.#eventBytes);
+      store.add(record, RECORD_BYTES + 2 * span.name.length + this.#bytes);
     }
     return record;
   }
 
-  /** The attributes as given, with what was set later merged over them (a copy only then). */
+  /** The attributes as given, with what was set later merged over them. Both are our copies. */
   #attributes(): unknown {
     const given = this.#given;
     const extra = this.#extra;
     if (extra === undefined) return given;
     if (given === undefined || given === null) return extra;
     if (typeof given !== 'object' || Array.isArray(given)) return { value: given, ...extra };
-    try {
-      return { ...given, ...extra };
-    } catch {
-      return extra;
-    }
+    return { ...given, ...extra };
   }
 }

@@ -58,9 +58,12 @@ export class Span implements SpanHandle {
   /**
    * The span that was current when this one became current: where the context returns when this
    * span ends or leaves (see `span-context.ts`). Not the parent, which may have been given.
+   * @internal
    */
   previous: Span | undefined = undefined;
-  /** In the runtime's live table (opened by `start`/`startSpan`): removed from it when it ends. */
+  /** Made current by `startSpan` and not yet awaited or read (see `span-context.ts`). @internal */
+  armed = false;
+  /** In the runtime's live table (opened by `start`/`startSpan`): removed from it when it ends. @internal */
   registered = false;
   readonly #runtime: TraceRuntime | undefined;
   readonly #scope: InstrumentationScope;
@@ -93,7 +96,7 @@ export class Span implements SpanHandle {
     this.#plugin = init.plugin;
     this.#handle = init.handle;
     this.#keepsRecord = init.keepsRecord;
-    this.#notes = init.collects ? new RecordNotes(init.startReading, init.parentHandle, init.attributes) : undefined;
+    this.#notes = init.collects ? new RecordNotes(init.runtime, init.startReading, init.parentHandle, init.attributes) : undefined;
   }
 
   /** The local id (the seed's u64 counter); 0n for the inert span. */
@@ -173,7 +176,7 @@ export class Span implements SpanHandle {
   addEvent(name: string, attributes?: unknown): this {
     if (this.#ended || typeof name !== 'string') return this;
     const runtime = this.#runtime!;
-    this.#notes?.addEvent(runtime, name, attributes);
+    this.#notes?.addEvent(name, attributes);
     const plugin = this.#plugin;
     if (plugin !== undefined) {
       const converted = toAttributes(attributes);
@@ -259,8 +262,9 @@ export class Span implements SpanHandle {
     }
     const notes = this.#notes;
     // Once ended the span keeps nothing it collected: a context that outlives it (a timer
-    // started inside it) holds a small object, not its attributes and events.
+    // started inside it) holds a small object, not its attributes and events, nor ended ancestors.
     this.#notes = undefined;
+    this.previous = nearestLive(this.previous);
     if (notes === undefined) return undefined;
     const store = this.#keepsRecord ? runtime.records : undefined;
     if (store === undefined && !wantRecord) return undefined;
@@ -272,6 +276,7 @@ export class Span implements SpanHandle {
     this.#ended = true;
     this.#plugin = undefined;
     this.#notes = undefined;
+    this.previous = nearestLive(this.previous);
   }
 
   #setOnPlugin(plugin: TracerPlugin, key: string, value: AttributeValue): void {
@@ -287,6 +292,12 @@ export class Span implements SpanHandle {
     const id = this.id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(this.id) : this.id.toString();
     return { id, name: this.name, traceId: this.traceId, spanId: this.spanId };
   }
+}
+
+/** `span`, or the nearest span that was current before it and has not ended. */
+export function nearestLive(span: Span | undefined): Span | undefined {
+  while (span !== undefined && span.ended) span = span.previous;
+  return span;
 }
 
 /** The span `currentSpan()` returns when there is none, and every call returns while disabled. */

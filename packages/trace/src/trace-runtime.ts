@@ -20,6 +20,8 @@ export interface TraceStats {
   recordsDropped: number;
   /** Events past the per-span limit of a record (the tracer applies its own limits too). */
   eventsDropped: number;
+  /** Values in records cut or replaced by a marker: too long, too deep, too many, circular, unreadable. */
+  recordValuesTruncated: number;
   /** Events and attributes recorded with no current span to put them on. */
   callsWithoutSpan: number;
   /** Calls into the configured tracer that threw (a plugin must not; these are caught). */
@@ -50,6 +52,7 @@ export class TraceRuntime {
     spansEnded: 0,
     spansEvicted: 0,
     eventsDropped: 0,
+    recordValuesTruncated: 0,
     callsWithoutSpan: 0,
     tracerErrors: 0,
   };
@@ -63,17 +66,20 @@ export class TraceRuntime {
 
   /** Makes `span` reachable by id, forgetting the oldest live span when there are too many. */
   register(span: Span): void {
-    const live = this.live;
-    if (live.size >= this.maxLiveSpans) {
-      for (const [id, oldest] of live) {
-        live.delete(id);
-        oldest.evict();
-        this.counters.spansEvicted++;
-        break;
-      }
-    }
-    live.set(span.localId, span);
+    this.trim(this.maxLiveSpans - 1);
+    this.live.set(span.localId, span);
     span.registered = true;
+  }
+
+  /** Forgets the oldest live spans, counted, until at most `size` are left. */
+  trim(size: number): void {
+    const live = this.live;
+    for (const [id, oldest] of live) {
+      if (live.size <= size) return;
+      live.delete(id);
+      oldest.evict();
+      this.counters.spansEvicted++;
+    }
   }
 
   stats(): TraceStats {

@@ -15,6 +15,12 @@ import { toAttributes } from './user-attributes.js';
  */
 export type ParentLike = Span | { readonly id: bigint | number } | SpanHandle | null;
 
+/**
+ * What `withSpan` returns: what its function returned, but a promise for any thenable (the span
+ * ends when it settles), as `await` would see it.
+ */
+export type WithSpanResult<T> = T extends object & { then(...args: any[]): any } ? Promise<Awaited<T>> : T;
+
 /** Options of `startSpan` and `withSpan`. */
 export interface SpanOptions {
   readonly attributes?: unknown;
@@ -64,7 +70,7 @@ export class Tracer {
    * Ends the span `start` (or `startSpan`) returned and returns its record.
    * @throws TraceError InvalidSpan (9303) when `id` is not a span id; SpanNotFound (9301) when no live span has it.
    */
-  end = (id: bigint, result?: unknown): SpanRecord => {
+  end = (id: bigint | number, result?: unknown): SpanRecord => {
     const local = readLocalId(id);
     if (local === undefined) throw invalidSpan(`end() takes a span id (a bigint from start()), got ${describeValue(id)}`);
     if (local === NOT_RECORDED_ID) return NOT_RECORDED;
@@ -104,6 +110,8 @@ export class Tracer {
     const span = this.#spanOf(handle);
     if (span === undefined) return NOT_RECORDED;
     if (span.ended) throw spanNotFound(span.id);
+    // A withSpan span ends with its function; like its id, its handle does not reach it.
+    if (!span.registered) throw new TraceError(TraceErrorCode.SpanNotFound, `span ${span.id} belongs to withSpan: it ends when its function does`);
     return this.#finish(span, undefined);
   };
 
@@ -120,15 +128,15 @@ export class Tracer {
    * returns or its promise settles. A throw or rejection is recorded (an `exception` event and
    * ERROR status) and passed on unchanged.
    */
-  withSpan = <T>(name: string, fn: (span: Span) => T, options?: SpanOptions): T => {
+  withSpan = <T>(name: string, fn: (span: Span) => T, options?: SpanOptions): WithSpanResult<T> => {
     const runtime = this.#runtime;
     if (typeof fn !== 'function') throw new TypeError(`withSpan(name, fn): fn must be a function, got ${describeValue(fn)}`);
-    if (!runtime.enabled) return fn(INERT_SPAN);
+    if (!runtime.enabled) return fn(INERT_SPAN) as WithSpanResult<T>;
     const current = activeSpan();
     let parent: Parent;
     if (options?.parent === undefined) {
       // Under a span that is not sampled nothing is recorded: run fn as it is.
-      if (current !== undefined && current.handle === SpanHandle.INVALID) return fn(INERT_SPAN);
+      if (current !== undefined && current.handle === SpanHandle.INVALID) return fn(INERT_SPAN) as WithSpanResult<T>;
       parent = parentOf(current);
     } else parent = this.#parentOf(options.parent);
     const span = this.#open(name, options?.attributes, parent, options?.kind, true);
@@ -139,20 +147,21 @@ export class Tracer {
       failed(span, error);
       throw error;
     }
-    if (isThenable(result)) {
-      return result.then(
-        (value: unknown) => {
-          span.finish(undefined, false);
-          return value;
-        },
-        (error: unknown) => {
-          failed(span, error);
-          throw error;
-        },
-      ) as T;
+    const settled = whenSettled(result);
+    if (settled === undefined) {
+      span.finish(undefined, false);
+      return result as WithSpanResult<T>;
     }
-    span.finish(undefined, false);
-    return result;
+    return settled.then(
+      (value: unknown) => {
+        span.finish(undefined, false);
+        return value;
+      },
+      (error: unknown) => {
+        failed(span, error);
+        throw error;
+      },
+    ) as WithSpanResult<T>;
   };
 
   /** The current span, or the inert span (whose methods do nothing) when there is none. */
@@ -222,20 +231,21 @@ export class Tracer {
       };
       try {
         handle = plugin.startSpan(start);
+        // Identity and type only: validating the ids would read them, and a core tracer makes its
+        // handle's hex ids only when read. A malformed handle from a third-party plugin is that
+        // plugin's no-op, and shows as malformed ids in the record.
+        if (handle === SpanHandle.INVALID || typeof handle !== 'object' || handle === null) {
+          handle = SpanHandle.INVALID;
+          plugin = undefined;
+        }
       } catch {
+        // A tracer must not throw; one that does loses the span, the records do not.
         runtime.counters.tracerErrors++;
-      }
-      // Identity and type only: validating the ids would read them, and a core tracer makes its
-      // handle's hex ids only when read. A malformed handle from a third-party plugin is that
-      // plugin's no-op, and shows as malformed ids in the record.
-      if (handle === SpanHandle.INVALID || typeof handle !== 'object' || handle === null) {
-        handle = SpanHandle.INVALID;
         plugin = undefined;
+        handle = ownHandle(runtime, parentHandle);
       }
     } else {
-      // No tracer: ids of our own, so records still name their trace.
-      const ids = runtime.wireIds;
-      handle = Object.freeze({ traceId: parentHandle?.traceId ?? ids.traceId(), spanId: ids.spanId() });
+      handle = ownHandle(runtime, parentHandle);
     }
     const keepsRecord = handle !== SpanHandle.INVALID && runtime.records !== undefined;
     const collects = keepsRecord || !ownedByWithSpan;
@@ -256,22 +266,38 @@ export class Tracer {
   }
 }
 
+/** Ids of our own, for records when no tracer issues them. */
+function ownHandle(runtime: TraceRuntime, parent: SpanHandle | undefined): SpanHandle {
+  const ids = runtime.wireIds;
+  return Object.freeze({ traceId: parent?.traceId ?? ids.traceId(), spanId: ids.spanId() });
+}
+
 function parentOf(span: Span | undefined): Parent {
   return span === undefined ? ROOT : { span, handle: span.handle };
 }
 
+/** Records what `fn` threw on its span and ends it. Never throws (the caller rethrows the original). */
 function failed(span: Span, error: unknown): void {
-  span.addEvent('exception', exceptionAttributes(error));
-  span.setStatus('error', error instanceof Error ? error.message : undefined);
+  const attributes = exceptionAttributes(error);
+  span.addEvent('exception', attributes);
+  span.setStatus('error', attributes['exception.message']);
   span.finish(undefined, false);
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+/**
+ * A promise that settles when `result` does, or undefined when `result` is not a thenable. A
+ * native promise is chained as it is; another thenable goes through `Promise.resolve`, which calls
+ * its `then` once, later, and turns a throwing `then` into a rejection. Never throws.
+ */
+function whenSettled(result: unknown): Promise<unknown> | undefined {
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) return undefined;
+  try {
+    if (result instanceof Promise) return result;
+    return typeof (result as { then?: unknown }).then === 'function' ? Promise.resolve(result) : undefined;
+  } catch (error) {
+    // Reading `then` threw (a revoked proxy, a getter): a rejection, as `await` would give.
+    return Promise.reject(error);
+  }
 }
 
 function nameOf(name: unknown): string {

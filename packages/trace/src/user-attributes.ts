@@ -38,8 +38,9 @@ export function toAttributes(value: unknown, prefix?: string): Attributes | unde
 
 /** True when every own value is a string, number or boolean: the object can go to the tracer as it is. */
 function isFlat(value: object): boolean {
-  if (Array.isArray(value) || value instanceof Date || value instanceof Error) return false;
   try {
+    // Inside the try: a revoked proxy throws even from Array.isArray.
+    if (Array.isArray(value) || value instanceof Date || value instanceof Error) return false;
     let count = 0;
     for (const key in value) {
       if (!Object.hasOwn(value, key)) return false;
@@ -111,42 +112,5 @@ export function json(value: unknown): string {
     return JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item)) ?? String(value);
   } catch {
     return Object.prototype.toString.call(value);
-  }
-}
-
-/**
- * A rough retained size of a JSON-like value in bytes, for the record store's byte bound. Walks at
- * most `budget` values; what lies beyond is counted at {@link UNWALKED_BYTES} a value, so a huge
- * object costs its bound, not a full walk.
- */
-export const UNWALKED_BYTES = 64;
-export function estimateBytes(value: unknown, budget = 512): number {
-  const state = { budget };
-  try {
-    return estimate(value, state);
-  } catch {
-    return UNWALKED_BYTES;
-  }
-}
-
-function estimate(value: unknown, state: { budget: number }): number {
-  if (--state.budget < 0) return UNWALKED_BYTES;
-  switch (typeof value) {
-    case 'string':
-      return 16 + 2 * value.length;
-    case 'object': {
-      if (value === null) return 8;
-      let bytes = 32;
-      if (Array.isArray(value)) {
-        for (const item of value) bytes += 8 + estimate(item, state);
-        return bytes;
-      }
-      for (const key of Object.keys(value)) {
-        bytes += 16 + 2 * key.length + estimate((value as Record<string, unknown>)[key], state);
-      }
-      return bytes;
-    }
-    default:
-      return 16;
   }
 }
