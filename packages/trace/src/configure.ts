@@ -2,6 +2,8 @@ import { InvalidOptionError, type InstrumentationScope, type TracerPlugin } from
 import { checkPlugin, describe, positiveInteger } from '@x/tracer-core/internal';
 import { DEFAULT_RECORD_LIMITS, RecordStore, type RecordLimits } from './record-store.js';
 import type { TraceRuntime } from './trace-runtime.js';
+import { propagationSettings } from './propagation/propagation.js';
+import { isKey } from './propagation/tracestate.js';
 
 /** What `configure` takes. Every call sets the whole configuration: what is left out goes back to its default. */
 export interface ConfigureOptions {
@@ -25,11 +27,19 @@ export interface ConfigureOptions {
    * counted (`spansEvicted`), so a missing `end()` cannot grow memory without bound. @defaultValue 65536
    */
   readonly maxLiveSpans?: number;
+  /**
+   * The key of our own member in the W3C `tracestate` we send (its value is the span id), put first
+   * as the Recommendation asks of a participating vendor; null: send the caller's tracestate on
+   * unchanged. A tracestate key: lowercase, digits, `_-*\/`, optionally `tenant@system`.
+   * @defaultValue 'xtrace'
+   */
+  readonly traceStateKey?: string | null;
 }
 
 export const DEFAULT_SERVICE = 'unknown_service:node';
 export const DEFAULT_MAX_LIVE_SPANS = 65536;
-const KEYS = new Set(['tracer', 'service', 'records', 'maxLiveSpans']);
+const KEYS = new Set(['tracer', 'service', 'records', 'maxLiveSpans', 'traceStateKey']);
+export const DEFAULT_TRACE_STATE_KEY = 'xtrace';
 
 /** The validated form of {@link ConfigureOptions}. */
 export interface Configuration {
@@ -37,6 +47,7 @@ export interface Configuration {
   readonly scope: InstrumentationScope;
   readonly records: RecordLimits | undefined;
   readonly maxLiveSpans: number;
+  readonly traceStateKey: string | null;
 }
 
 /**
@@ -51,7 +62,12 @@ export function readConfiguration(options: ConfigureOptions | undefined): Config
   for (const key of Object.keys(options)) {
     if (!KEYS.has(key)) throw new InvalidOptionError(`configure(): unknown option ${JSON.stringify(key)}; the options are ${[...KEYS].join(', ')}`);
   }
-  const { tracer, service, records, maxLiveSpans } = options;
+  const { tracer, service, records, maxLiveSpans, traceStateKey } = options;
+  if (traceStateKey !== undefined && traceStateKey !== null && (typeof traceStateKey !== 'string' || !isKey(traceStateKey))) {
+    throw new InvalidOptionError(
+      `configure(): traceStateKey must be a W3C tracestate key (lowercase letters, digits, _ - * /, optionally tenant@system) or null, got ${describe(traceStateKey)}`,
+    );
+  }
   if (tracer !== undefined && tracer !== null) checkPlugin(tracer, 'configure(): tracer');
   if (service !== undefined && (typeof service !== 'string' || service === '')) {
     throw new InvalidOptionError(`configure(): service must be a non-empty string, got ${describe(service)}`);
@@ -66,6 +82,7 @@ export function readConfiguration(options: ConfigureOptions | undefined): Config
     scope: Object.freeze({ name: service ?? DEFAULT_SERVICE }),
     records: limits,
     maxLiveSpans: positiveInteger('configure(): maxLiveSpans', maxLiveSpans, DEFAULT_MAX_LIVE_SPANS),
+    traceStateKey: traceStateKey === undefined ? DEFAULT_TRACE_STATE_KEY : traceStateKey,
   };
 }
 
@@ -95,6 +112,7 @@ export function applyConfiguration(runtime: TraceRuntime, configuration: Configu
   runtime.plugin = configuration.plugin;
   runtime.defaultScope = configuration.scope;
   runtime.maxLiveSpans = configuration.maxLiveSpans;
+  propagationSettings.traceStateKey = configuration.traceStateKey;
   runtime.trim(configuration.maxLiveSpans);
   const old = runtime.records;
   const limits = configuration.records;

@@ -17,6 +17,9 @@ export type { TraceStats } from './trace-runtime.js';
 export type { ConfigureOptions } from './configure.js';
 export type { RecordLimits } from './record-store.js';
 export { bind } from './bind.js';
+export { extract, inject } from './propagation/propagation.js';
+export { RemoteContext } from './propagation/remote-context.js';
+export type { CarrierGetter, CarrierSetter } from './propagation/carriers.js';
 export { SpanKind } from '@x/tracer-core';
 
 /** The one runtime of the process: every scope's spans share its tracer, records, ids and counters. */

@@ -39,6 +39,22 @@ export interface SpanInit {
   readonly collects: boolean;
   /** A clock reading (`now()`); not read when the span collects nothing. */
   readonly startReading: number;
+  /** W3C tracestate the span carries on (its parent's, or the remote caller's); '' when none. */
+  readonly traceState: string;
+  /** The Level 2 random flag of its trace id: true for ids we drew, as sent for a remote trace. */
+  readonly random: boolean;
+  /** For a span nobody records: the trace id it continues (a remote or parent trace), if any. */
+  readonly traceIdToContinue: string | undefined;
+}
+
+/** What `inject` sends for a span. */
+export interface PropagationContext {
+  readonly traceId: string;
+  readonly spanId: string;
+  /** Whether the span is recorded: the sampled flag. */
+  readonly sampled: boolean;
+  readonly random: boolean;
+  readonly traceState: string;
 }
 
 /**
@@ -73,6 +89,12 @@ export class Span implements SpanHandle {
   /** What its record needs; undefined when nobody will read its record (see {@link SpanInit.collects}). */
   #notes: RecordNotes | undefined;
   #ended = false;
+  readonly #traceState: string;
+  readonly #random: boolean;
+  /** A span nobody records: the trace id it continues until its propagation ids are made. */
+  #traceIdToContinue: string | undefined;
+  /** A span nobody records: the ids it sends on (made when first injected). */
+  #propagated: { readonly traceId: string; readonly spanId: string } | undefined = undefined;
 
   constructor(init: SpanInit | undefined) {
     if (init === undefined) {
@@ -86,6 +108,8 @@ export class Span implements SpanHandle {
       this.#keepsRecord = false;
       this.#notes = undefined;
       this.#ended = true;
+      this.#traceState = '';
+      this.#random = false;
       return;
     }
     this.localId = init.id;
@@ -97,6 +121,40 @@ export class Span implements SpanHandle {
     this.#handle = init.handle;
     this.#keepsRecord = init.keepsRecord;
     this.#notes = init.collects ? new RecordNotes(init.runtime, init.startReading, init.parentHandle, init.attributes) : undefined;
+    this.#traceState = init.traceState;
+    this.#random = init.random;
+    this.#traceIdToContinue = init.traceIdToContinue;
+  }
+
+  /** The Level 2 random flag of its trace id. */
+  get random(): boolean {
+    return this.#random;
+  }
+
+  /** The W3C tracestate this span carries on ('' when none). */
+  get traceState(): string {
+    return this.#traceState;
+  }
+
+  /**
+   * What `inject` sends for this span: its wire ids and the sampled flag when it is recorded; when
+   * it is not, the trace id it continues (or a fresh one) and a span id of its own, sampled off, so
+   * the next service joins the same trace and keeps the decision. Undefined for the inert span.
+   */
+  propagation(): PropagationContext | undefined {
+    if (this.#runtime === undefined) return undefined;
+    const handle = this.#handle;
+    // isValid, not identity: a third-party tracer may say "not sampled" with zero ids of its own.
+    if (handle !== SpanHandle.INVALID && SpanHandle.isValid(handle)) {
+      return { traceId: handle.traceId, spanId: handle.spanId, sampled: true, random: this.#random, traceState: this.#traceState };
+    }
+    if (this.#propagated === undefined) {
+      const ids = this.#runtime.wireIds;
+      this.#propagated = { traceId: this.#traceIdToContinue ?? ids.traceId(), spanId: ids.spanId() };
+      this.#traceIdToContinue = undefined;
+    }
+    const { traceId, spanId } = this.#propagated;
+    return { traceId, spanId, sampled: false, random: this.#random, traceState: this.#traceState };
   }
 
   /** The local id (the seed's u64 counter); 0n for the inert span. */

@@ -7,6 +7,8 @@ import { exceptionAttributes, INERT_SPAN, Span } from './span.js';
 import { TraceError, TraceErrorCode } from './trace-error.js';
 import type { TraceRuntime } from './trace-runtime.js';
 import { toAttributes } from './user-attributes.js';
+import { contractParent } from './propagation/propagation.js';
+import { RemoteContext } from './propagation/remote-context.js';
 
 /**
  * A parent as `startSpan` and `withSpan` take it: one of our spans, a seed-style handle
@@ -33,7 +35,10 @@ export interface SpanOptions {
 /** Where a new span hangs: one of our spans, a handle from elsewhere, or nothing (a root). */
 interface Parent {
   readonly span: Span | undefined;
+  /** The contract parent: INVALID when the parent is not recorded. */
   readonly handle: SpanHandle | undefined;
+  /** A context read from a carrier (`extract`), for its tracestate, flags and trace id. */
+  readonly remote?: RemoteContext;
 }
 
 const ROOT: Parent = Object.freeze({ span: undefined, handle: undefined });
@@ -177,6 +182,7 @@ export class Tracer {
   #parentOf(given: ParentLike): Parent {
     if (given === null) return ROOT;
     if (given instanceof Span) return given.localId === 0 ? ROOT : { span: given, handle: given.handle };
+    if (given instanceof RemoteContext) return { span: undefined, handle: contractParent(given), remote: given };
     if (typeof given !== 'object') throw invalidSpan(`parent must be a span, a { id } handle, a SpanHandle or null, got ${describeValue(given)}`);
     const id = readField(given, 'id');
     if (id !== undefined) {
@@ -228,6 +234,7 @@ export class Tracer {
         attributes: toAttributes(attributes),
         startTimeUnixNanos: at === undefined ? undefined : ORIGIN_UNIX_NANOS + BigInt(Math.round(at)),
         scope,
+        traceState: parent.remote?.traceState ?? parent.span?.traceState,
       };
       try {
         handle = plugin.startSpan(start);
@@ -249,7 +256,13 @@ export class Tracer {
     }
     const keepsRecord = handle !== SpanHandle.INVALID && runtime.records !== undefined;
     const collects = keepsRecord || !ownedByWithSpan;
+    const { span: parentSpan, remote } = parent;
     return new Span({
+      traceState: remote?.traceState ?? parentSpan?.traceState ?? '',
+      // Ids we draw are random; a continued trace keeps the flag it came with.
+      random: remote?.random ?? parentSpan?.random ?? true,
+      traceIdToContinue:
+        handle === SpanHandle.INVALID ? (remote?.traceId ?? parentSpan?.propagation()?.traceId ?? parentTraceId(parentHandle)) : undefined,
       runtime,
       id: runtime.ids.next(),
       name: spanName,
@@ -270,6 +283,11 @@ export class Tracer {
 function ownHandle(runtime: TraceRuntime, parent: SpanHandle | undefined): SpanHandle {
   const ids = runtime.wireIds;
   return Object.freeze({ traceId: parent?.traceId ?? ids.traceId(), spanId: ids.spanId() });
+}
+
+/** The trace id of a handle given as parent, when it names one (not INVALID). */
+function parentTraceId(handle: SpanHandle | undefined): string | undefined {
+  return handle === undefined || handle === SpanHandle.INVALID ? undefined : handle.traceId;
 }
 
 function parentOf(span: Span | undefined): Parent {
