@@ -19,6 +19,9 @@ export type { RecordLimits } from './record-store.js';
 export { bind } from './bind.js';
 export { extract, inject } from './propagation/propagation.js';
 export { RemoteContext } from './propagation/remote-context.js';
+export { instrumentHttp, type HttpInstrumentation } from './http/instrument-http.js';
+export { setHttpRoute } from './http/server-spans.js';
+export type { HttpInstrumentationOptions, HttpSpanInfo } from './http/http-options.js';
 export type { CarrierGetter, CarrierSetter } from './propagation/carriers.js';
 export { SpanKind } from '@x/tracer-core';
 

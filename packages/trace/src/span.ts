@@ -69,7 +69,7 @@ export interface PropagationContext {
 export class Span implements SpanHandle {
   /** The local id as kept (see `local-id.ts`): the live table's key. @internal */
   readonly localId: LocalId;
-  readonly name: string;
+  #name: string;
   readonly #parentId: LocalId | null;
   /**
    * The span that was current when this one became current: where the context returns when this
@@ -100,7 +100,7 @@ export class Span implements SpanHandle {
     if (init === undefined) {
       // The inert span: nothing records, nothing is kept.
       this.localId = 0;
-      this.name = '';
+      this.#name = '';
       this.#parentId = null;
       this.#runtime = undefined;
       this.#scope = { name: '' };
@@ -113,7 +113,7 @@ export class Span implements SpanHandle {
       return;
     }
     this.localId = init.id;
-    this.name = init.name;
+    this.#name = init.name;
     this.#parentId = init.parentId;
     this.#runtime = init.runtime;
     this.#scope = init.scope;
@@ -155,6 +155,29 @@ export class Span implements SpanHandle {
     }
     const { traceId, spanId } = this.#propagated;
     return { traceId, spanId, sampled: false, random: this.#random, traceState: this.#traceState };
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+
+  /**
+   * Renames the span, as OpenTelemetry's `updateName`: an HTTP server span starts as `GET` and
+   * becomes `GET /users/:id` once the route is known. The tracer is told when it supports it (the
+   * optional `updateName` of the contract). A non-string name is ignored.
+   */
+  updateName(name: string): this {
+    if (this.#ended || typeof name !== 'string') return this;
+    this.#name = name;
+    const plugin = this.#plugin as (TracerPlugin & { updateName?: (span: SpanHandle, name: string) => void }) | undefined;
+    if (plugin !== undefined && typeof plugin.updateName === 'function') {
+      try {
+        plugin.updateName(this.#handle, name);
+      } catch {
+        this.#runtime!.counters.tracerErrors++;
+      }
+    }
+    return this;
   }
 
   /** The local id (the seed's u64 counter); 0n for the inert span. */

@@ -175,6 +175,17 @@ export class Tracer {
     return activeSpan() ?? INERT_SPAN;
   };
 
+  /**
+   * Opens a span as `withSpan` does (its record kept only when records are) without touching the
+   * context: the automatic HTTP spans use it. `parent`: a span, a remote context, null, or absent
+   * for the current span.
+   * @internal
+   */
+  openDetached(name: string, options: SpanOptions): Span {
+    const parent = options.parent === undefined ? this.#currentParent() : this.#parentOf(options.parent);
+    return this.#open(name, options.attributes, parent, options.kind, true);
+  }
+
   #currentParent(): Parent {
     return parentOf(activeSpan());
   }

@@ -29,6 +29,15 @@ export function toAttributes(value: unknown, prefix?: string): Attributes | unde
   if (prefix === undefined && isFlat(value)) return value as Attributes;
   const out: Record<string, AttributeValue> = {};
   try {
+    // An array is one value (a list attribute), not an object of indexes.
+    if (Array.isArray(value)) {
+      out[prefix ?? 'value'] = homogeneous(value) ? (value as AttributeValue) : json(value);
+      return out;
+    }
+  } catch {
+    return undefined;
+  }
+  try {
     flatten(value as object, prefix === undefined ? '' : `${prefix}.`, 0, out, { keys: 0 });
   } catch {
     // A throwing getter or proxy trap: keep what was read before it.

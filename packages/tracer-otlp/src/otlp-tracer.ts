@@ -37,6 +37,7 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
     tls: otlp.tls,
     connections: otlp.maxConcurrentRequests,
   });
+  markInternal(otlp.endpoint);
   const exporter = createOtlpExporter({
     format,
     transport: createRetryingTransport(http, otlp.retry),
@@ -52,4 +53,16 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
     // so that the longest timeoutMillis allowed does not make a watchdog longer than Node's timers.
     exportTimeoutMillis: Math.min(otlp.timeoutMillis + 2000, MAX_DURATION_MILLIS),
   });
+}
+
+/**
+ * Tells automatic HTTP instrumentation (`@x/trace`'s `instrumentHttp`) that requests to `endpoint`
+ * are an exporter's: they get no client span, else each export would make a span for the next
+ * export to carry. A process-wide set under a global symbol, so neither package depends on the
+ * other. It stays after shutdown (a handful of URLs at most).
+ */
+function markInternal(endpoint: string): void {
+  const holder = globalThis as { [key: symbol]: Set<string> | undefined };
+  const key = Symbol.for('x-tracing.internal-endpoints');
+  (holder[key] ??= new Set()).add(endpoint);
 }
