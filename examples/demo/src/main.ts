@@ -1,4 +1,5 @@
-// `pnpm demo`: a site instrumented with @x/trace handles three requests: a new trace, a trace
+// `pnpm demo`: first two HTTP services in two processes, traced across both (see
+// services/two-services.ts). Then a site instrumented with @x/trace handles three requests: a new trace, a trace
 // joined from a remote caller, and one its caller chose not to sample. `configure` gives the site
 // one tracer, a fan-out chaining backends: stdout (pretty trees) and memory, plus OTLP/HTTP when
 // OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set. The seed API's
@@ -10,6 +11,7 @@ import { createMemoryTracer } from '@x/tracer-memory';
 import { createOtlpTracer, otlpOptionsFromEnv } from '@x/tracer-otlp';
 import { createStdoutTracer } from '@x/tracer-stdout';
 import { handleCheckout } from './checkout-site.js';
+import { printTraces, runTwoServices } from './services/two-services.js';
 
 function report(name: string, stats: TracerStats, indent = ''): void {
   const dropped = Object.entries(stats.spansDropped).map(([reason, n]) => `${reason} ${n}`).join(', ') || 'none';
@@ -19,6 +21,21 @@ function report(name: string, stats: TracerStats, indent = ''): void {
   );
   for (const [child, childStats] of Object.entries(stats.children ?? {})) report(child, childStats, `${indent}  `);
 }
+
+// Two real HTTP services in two processes: gateway calls orders with fetch. Nothing in them
+// passes a span or a header by hand: instrumentHttp() makes the spans and carries the context.
+console.log('== two services, two processes, one trace: gateway -> orders over HTTP, both exporting OTLP to one collector ==\n');
+const remote = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const twoServices = await runTwoServices([
+  { orderId: 2001 },
+  { orderId: 2002, traceparent: remote },
+  { orderId: 2003, traceparent: '00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00' },
+]);
+printTraces(twoServices.spans);
+console.log(
+  `order 2003: its caller did not sample it (traceparent flags 00): neither service recorded a span, and ` +
+    `the gateway passed the trace id on with the flag off; ${twoServices.spans.length} spans in all\n`,
+);
 
 const stdout = createStdoutTracer({ format: 'pretty' });
 const memory = createMemoryTracer();
