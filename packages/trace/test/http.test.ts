@@ -1,7 +1,9 @@
 // Automatic HTTP spans through diagnostics_channel: real servers and clients on 127.0.0.1.
 import diagnostics from 'node:diagnostics_channel';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configure, currentSpan, flush, instrumentHttp, setHttpRoute, SpanKind, withSpan, type HttpInstrumentation } from '@x/trace';
@@ -197,6 +199,28 @@ describe('client spans', () => {
     expect(client).toMatchObject({ parentSpanId: job.spanId });
     expect(client!.attributes).toMatchObject({ 'url.full': `${url}/a`, 'http.response.status_code': 200 });
     expect(received[0]).toBe(nodeHttpInjects ? `00-${job.traceId}-${client!.spanId}-03` : undefined);
+  });
+
+  it('node:https too: both sides, url.scheme https', async () => {
+    instrumentation = instrumentHttp();
+    const fixture = (name: string) => readFileSync(new URL(`../../tracer-otlp/test/fixtures/tls/${name}`, import.meta.url));
+    const received: (string | undefined)[] = [];
+    const server = https.createServer({ key: fixture('server.key'), cert: fixture('server.pem') }, (req, res) => {
+      received.push(req.headers.traceparent as string | undefined);
+      res.end('secure');
+    });
+    servers.push(server as unknown as http.Server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `https://localhost:${(server.address() as AddressInfo).port}/secure`;
+    await withSpan('job', () => new Promise<void>((resolve) => https.get(url, { ca: fixture('ca.pem') }, (res) => res.resume().on('end', resolve))));
+    const all = await spans(3);
+    const client = byKind(all, SpanKind.CLIENT)[0]!;
+    const entry = byKind(all, SpanKind.SERVER)[0]!;
+    expect(client.attributes).toMatchObject({ 'url.full': url, 'server.address': 'localhost', 'http.response.status_code': 200 });
+    expect(entry.attributes).toMatchObject({ 'url.scheme': 'https', 'url.path': '/secure' });
+    if (nodeHttpInjects) expect(entry.parentSpanId).toBe(client.spanId);
+    else expect(received[0]).toBeUndefined();
   });
 
   it('requests to an exporter\'s own endpoint get no span (no export feedback loop)', async () => {
