@@ -8,7 +8,7 @@ import {
   type SpanStart,
   type TracerPlugin,
 } from '@x/tracer-core';
-import { createFanoutTracer, FanoutError } from '@x/tracer-fanout';
+import { createFanoutTracer, FanoutError, type FanoutTracer } from '@x/tracer-fanout';
 import { createMemoryTracer, type MemoryTracer } from '@x/tracer-memory';
 import { createStdoutTracer } from '@x/tracer-stdout';
 import { wrapPlugin } from '@x/tracer-testkit';
@@ -393,11 +393,28 @@ describe('createFanoutTracer: updateName', () => {
 });
 
 describeConformance('fan-out with 0 children', () => createFanoutTracer([]));
-describeConformance('fan-out with 1 child', () => createFanoutTracer([createMemoryTracer()]));
-describeConformance('fan-out with 3 children', () =>
-  createFanoutTracer([
-    createMemoryTracer(),
-    createStdoutTracer({ stream: new PassThrough().resume(), format: 'json' }),
-    createFanoutTracer([createMemoryTracer()], { name: 'nested' }),
-  ]),
+
+/** The memory tracer each conformance fan-out delivers to, so the checks read what the fan-out exported. */
+const readFrom = new WeakMap<FanoutTracer, MemoryTracer>();
+function reading(make: (memory: MemoryTracer) => FanoutTracer): () => FanoutTracer {
+  return () => {
+    const memory = createMemoryTracer();
+    const fanout = make(memory);
+    readFrom.set(fanout, memory);
+    return fanout;
+  };
+}
+const exported = { exported: (fanout: FanoutTracer) => readFrom.get(fanout)!.drain() };
+describeConformance('fan-out with 1 child', reading((memory) => createFanoutTracer([memory])), exported);
+describeConformance('fan-out with a forwarded child', reading((memory) => createFanoutTracer([wrapPlugin(memory)])), exported);
+describeConformance(
+  'fan-out with 3 children',
+  reading((memory) =>
+    createFanoutTracer([
+      createMemoryTracer(),
+      createStdoutTracer({ stream: new PassThrough().resume(), format: 'json' }),
+      createFanoutTracer([memory], { name: 'nested' }),
+    ]),
+  ),
+  exported,
 );
