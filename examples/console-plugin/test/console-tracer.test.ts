@@ -23,3 +23,16 @@ describe('createConsoleTracer', () => {
 });
 
 describeConformance('createConsoleTracer (process hooks on)', () => createConsoleTracer(() => {}));
+
+// With a way to read back what the plugin wrote, the checks also see spans as exported (updateName).
+const lines = new WeakMap<object, string[]>();
+describeConformance(
+  'createConsoleTracer (read back)',
+  () => {
+    const written: string[] = [];
+    const tracer = createConsoleTracer((line) => written.push(line), { hookProcessShutdown: false });
+    lines.set(tracer, written);
+    return tracer;
+  },
+  { exported: (tracer) => lines.get(tracer)!.map((line) => JSON.parse(line)) },
+);

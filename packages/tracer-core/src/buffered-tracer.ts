@@ -6,6 +6,7 @@ import type { FinishedSpan } from './finished-span.js';
 import { CoreTracer } from './core-tracer.js';
 import { SpanBuffer, type SpanBufferOptions } from './span-buffer.js';
 import type { SpanExporter } from './span-exporter.js';
+import type { SpanHandle } from './span-handle.js';
 import type { RecorderOptions } from './span-recorder.js';
 import type { ShutdownOptions, TracerPlugin } from './tracer-plugin.js';
 import type { TracerStats } from './tracer-stats.js';
@@ -26,8 +27,9 @@ export interface BufferedTracerOptions extends RecorderOptions, SpanBufferOption
   readonly hookProcessShutdown?: boolean;
 }
 
-/** A TracerPlugin whose lifecycle members are always there. */
+/** A TracerPlugin whose optional members (`updateName` and the lifecycle) are always there. */
 export interface BufferedTracer extends TracerPlugin {
+  updateName(span: SpanHandle, name: string): void;
   shutdown(options?: ShutdownOptions): Promise<void>;
   stats(): TracerStats;
 }

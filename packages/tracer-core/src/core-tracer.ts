@@ -7,7 +7,7 @@ import type { TracerPlugin } from './tracer-plugin.js';
 import { pluginName } from './validate.js';
 
 /**
- * Base of tracers built on {@link SpanRecorder}: the five recording methods, delegated to it, with the
+ * Base of tracers built on {@link SpanRecorder}: the recording methods, delegated to it, with the
  * recorder's guarantees (never throw, no-op on unknown handles, counted drops). A subclass says
  * only what happens to a finished span (`onSpanEnd`, called synchronously inside `endSpan`: it
  * must not throw or do I/O) and how to `flush`.

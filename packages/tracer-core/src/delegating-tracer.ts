@@ -2,12 +2,16 @@ import type { SpanHandle } from './span-handle.js';
 import type { SpanStatus } from './span-status.js';
 import type { SpanEvent, SpanStart, TracerPlugin } from './tracer-plugin.js';
 
-/** The five recording calls of the contract, on their own: what a recorder or a fan-out strategy offers. */
-export type RecordingCalls = Pick<TracerPlugin, 'startSpan' | 'setAttribute' | 'setStatus' | 'addEvent' | 'endSpan'>;
+/**
+ * The recording calls of the contract, on their own: what a recorder or a fan-out strategy offers.
+ * `updateName`, optional for plugins, is required here: every recorder and strategy has it.
+ */
+export type RecordingCalls = Pick<TracerPlugin, 'startSpan' | 'setAttribute' | 'setStatus' | 'addEvent' | 'endSpan'> &
+  Required<Pick<TracerPlugin, 'updateName'>>;
 
 /**
  * Base of tracers whose recording is another object's (a `SpanRecorder`, a fan-out's strategy):
- * the five calls, delegated, and nothing else, so each tracer says only what it adds (what happens
+ * the recording calls, delegated, and nothing else, so each tracer says only what it adds (what happens
  * to finished spans, flush, shutdown, stats). The delegate keeps the contract: never throws.
  */
 export abstract class DelegatingTracer implements RecordingCalls {
@@ -32,5 +36,9 @@ export abstract class DelegatingTracer implements RecordingCalls {
 
   endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
     this.recording.endSpan(span, endTimeUnixNanos);
+  }
+
+  updateName(span: SpanHandle, name: string): void {
+    this.recording.updateName(span, name);
   }
 }

@@ -204,7 +204,8 @@ export class MutableSpan implements FinishedSpan {
     readonly p1: number,
     readonly parentIsRemote: boolean,
     readonly traceState: string,
-    readonly name: string,
+    /** Written again only by `SpanRecorder.updateName`, which keeps `byteSize` in step. */
+    public name: string,
     readonly kind: SpanKind,
     readonly startTime: number,
     readonly scope: InstrumentationScope | undefined,

@@ -39,7 +39,7 @@ export const DEFAULT_MAX_LIVE_SPANS = 16_384;
 const NO_ATTRIBUTES: readonly never[] = Object.freeze([]);
 
 /**
- * The recording half of a tracer: turns the five recording calls into {@link MutableSpan}s and
+ * The recording half of a tracer: turns the recording calls into {@link MutableSpan}s and
  * hands each one to `onEnd` when it ends. It enforces the contract every plugin shares (never
  * throw, no-op on unknown handles, parent rules, limits, counted drops) so that tracers differ
  * only in what they do with finished spans.
@@ -247,6 +247,24 @@ export class SpanRecorder {
     } catch {
       this.#counters.invalidCalls++;
     }
+  }
+
+  /**
+   * Renames a live span, the name kept as a start name is (`normalizeName`); the byte estimate
+   * follows the name's length. A name that is not a string is counted in `invalidCalls` and changes
+   * nothing. After `endSpan` the handle finds no span, so a finished (or packed) span keeps the name
+   * it ended with. No allocation beyond cutting an over-long name.
+   */
+  updateName(handle: SpanHandle, name: string): void {
+    const span = this.#live.target(handle);
+    if (span === undefined) return;
+    if (typeof name !== 'string') {
+      this.#counters.invalidCalls++;
+      return;
+    }
+    const kept = normalizeName(name);
+    span.byteSize += 2 * (kept.length - span.name.length);
+    span.name = kept;
   }
 
   endSpan(handle: SpanHandle, endTimeUnixNanos?: bigint): void {

@@ -80,15 +80,19 @@ export interface ShutdownOptions {
  * A tracing backend. There is at most one active plugin per site; several backends are reached
  * by chaining them through a fan-out, which is itself a plugin.
  *
- * **Recording** (`startSpan`, `setAttribute`, `setStatus`, `addEvent`, `endSpan`) runs inline
- * with the code it describes. Every implementation must keep these methods synchronous, free of
- * I/O, and infallible: they never throw, whatever they are given. A call on an unknown, ended,
- * foreign or INVALID handle is a cheap no-op. Values that are not valid are dropped and counted.
+ * **Recording** (`startSpan`, `setAttribute`, `setStatus`, `addEvent`, `endSpan`, and the optional
+ * `updateName`) runs inline with the code it describes. Every implementation must keep these methods
+ * synchronous, free of I/O, and infallible: they never throw, whatever they are given. A call on an
+ * unknown, ended, foreign or INVALID handle is a cheap no-op. Values that are not valid are dropped
+ * and counted.
  *
  * **Flushing** is the only fallible operation. `flush()` never throws synchronously; it returns a
  * promise that rejects with a `TracerError` when spans could not be delivered. After a failed
  * flush the buffered spans are still the plugin's responsibility: it retries them, or drops them
  * and counts the drop, or spills them; they never vanish.
+ *
+ * **Optional recording.** `updateName` is optional so that plugins written before it keep working;
+ * callers call it as `plugin.updateName?.(span, name)`, and a plugin without it keeps the start name.
  *
  * **Optional lifecycle.** Hosts call these when present:
  * - `shutdown(options?)`: a final flush bounded by a deadline; stops timers and process hooks.
@@ -119,6 +123,19 @@ export interface TracerPlugin {
    * calls with it, including a second `endSpan`, are no-ops.
    */
   endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void;
+  /**
+   * Renames a live span: OpenTelemetry's `Span.updateName`, for a name known only after the span
+   * started (an HTTP server span starts as `GET` and becomes `GET /users/:id` once the router has
+   * matched the route). The last call before `endSpan` wins; the name is kept as a start name is
+   * (cut at 4096 characters). A name that is not a string is ignored and counted (`invalidCalls`).
+   * Like every recording call: a no-op on an unknown, ended, foreign or INVALID handle (after
+   * `endSpan` the exported span keeps the name it ended with), counted in `ignoredAfterShutdown`
+   * after shutdown, synchronous, no I/O, never throws.
+   *
+   * Optional: call it as `plugin.updateName?.(span, name)`. Every tracer in this project has it; a
+   * fan-out forwards it to the children that have it and skips the others.
+   */
+  updateName?(span: SpanHandle, name: string): void;
   /** Delivers what is buffered. Rejects with a `TracerError`; never throws synchronously. */
   flush(): Promise<void>;
   shutdown?(options?: ShutdownOptions): Promise<void>;

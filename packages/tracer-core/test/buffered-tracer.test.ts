@@ -259,7 +259,21 @@ describe('createBufferedTracer', () => {
     expect(delivered).toHaveLength(3);
     expect(t.startSpan({ name: 'late' })).toBe(SpanHandle.INVALID);
     t.endSpan({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
-    expect(t.stats().ignoredAfterShutdown).toBe(2);
+    t.updateName({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }, 'late');
+    expect(t.stats().ignoredAfterShutdown).toBe(3);
+  });
+
+  it('exports the name a span was renamed to before it ended, and counts a name that is not a string', async () => {
+    const { exporter, delivered } = scriptedExporter();
+    const t = tracer(exporter);
+    const span = t.startSpan({ name: 'GET' });
+    t.updateName(span, 'GET /users/:id');
+    t.updateName(span, 42 as never);
+    t.endSpan(span);
+    t.updateName(span, 'too late');
+    await t.flush();
+    expect(delivered).toEqual(['GET /users/:id']);
+    expect(t.stats().invalidCalls).toBe(1);
   });
 
   it('shutdown ends by its deadline when the exporter hangs, dropping and counting what is left', async () => {

@@ -64,6 +64,23 @@ describe('packed finished spans (packFinishedSpans)', () => {
     expect(packedChild!.byteSize).toBeLessThan(plainChild!.byteSize);
   });
 
+  it('carry a rename made before the end; a rename after it changes nothing', () => {
+    const packed = (rename: boolean) => {
+      const spans: FinishedSpan[] = [];
+      const recorder = new SpanRecorder({ idGenerator: sameIds(), packFinishedSpans: true }, new TracerCounters(), (s) => spans.push(s));
+      const handle = recorder.startSpan({ name: rename ? 'GET' : 'GET /users/:id', kind: SpanKind.SERVER, startTimeUnixNanos: 1n });
+      if (rename) recorder.updateName(handle, 'GET /users/:id');
+      recorder.endSpan(handle, 2n);
+      recorder.updateName(handle, 'too late');
+      return spans[0]!;
+    };
+    const renamed = packed(true);
+    expect(renamed.constructor.name).toBe('PackedSpan');
+    expect(renamed.name).toBe('GET /users/:id');
+    expect(renamed.byteSize).toBe(packed(false).byteSize);
+    expect(toPlainSpan(renamed)).toEqual(toPlainSpan(packed(false)));
+  });
+
   it('is refused unless true or false', () => {
     expect(() => new SpanRecorder({ packFinishedSpans: 'yes' as never }, new TracerCounters(), () => undefined)).toThrow(
       /packFinishedSpans must be true or false, got "yes"/,

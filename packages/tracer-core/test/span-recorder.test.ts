@@ -9,7 +9,7 @@ import {
   type RecorderOptions,
   type PlainSpan,
 } from '@x/tracer-core';
-import { ORIGIN_UNIX_NANOS, SpanRecorder, TracerCounters } from '@x/tracer-core/internal';
+import { MAX_NAME_LENGTH, ORIGIN_UNIX_NANOS, SpanRecorder, TracerCounters } from '@x/tracer-core/internal';
 
 function setup(options: RecorderOptions = {}) {
   const counters = new TracerCounters();
@@ -287,5 +287,104 @@ describe('SpanRecorder recording', () => {
   it('rejects bad options with a message that says what is allowed', () => {
     expect(() => setup({ maxLiveSpans: 0 })).toThrow(/maxLiveSpans must be a positive integer, got 0/);
     expect(() => setup({ spanLimits: { eventCountLimit: -1 } })).toThrow(/eventCountLimit must be a non-negative integer/);
+  });
+});
+
+describe('SpanRecorder updateName', () => {
+  it('renames a live span: the last call before end wins, and the byte estimate follows the name', () => {
+    const { recorder, ended } = setup();
+    const server = recorder.startSpan({ name: 'GET', kind: SpanKind.SERVER });
+    const child = recorder.startSpan({ name: 'db', parent: server });
+    recorder.updateName(server, 'GET /users');
+    recorder.updateName(server, 'GET /users/:id');
+    recorder.endSpan(child);
+    recorder.endSpan(server);
+    const named = recorder.startSpan({ name: 'GET /users/:id', kind: SpanKind.SERVER });
+    recorder.endSpan(named);
+    expect(ended.map((span) => span.name)).toEqual(['db', 'GET /users/:id', 'GET /users/:id']);
+    expect(ended[1]!.byteSize).toBe(ended[2]!.byteSize);
+  });
+
+  it('cuts a long name as startSpan does, and counts only what is kept', () => {
+    const { recorder, ended } = setup();
+    const handle = recorder.startSpan({ name: 'x' });
+    recorder.updateName(handle, 'y'.repeat(MAX_NAME_LENGTH + 10));
+    recorder.endSpan(handle);
+    const long = recorder.startSpan({ name: 'y'.repeat(MAX_NAME_LENGTH + 10) });
+    recorder.endSpan(long);
+    expect(ended[0]!.name).toBe('y'.repeat(MAX_NAME_LENGTH));
+    expect(ended[0]!.byteSize).toBe(ended[1]!.byteSize);
+  });
+
+  it('a renamed span can be renamed shorter, even to the empty name', () => {
+    const { recorder, ended } = setup();
+    const handle = recorder.startSpan({ name: 'a long start name' });
+    recorder.updateName(handle, '');
+    recorder.endSpan(handle);
+    const empty = recorder.startSpan({ name: '' });
+    recorder.endSpan(empty);
+    expect(ended[0]!.name).toBe('');
+    expect(ended[0]!.byteSize).toBe(ended[1]!.byteSize);
+  });
+
+  it.each([undefined, null, 42, 42n, true, {}, ['GET /'], new String('GET /'), Symbol('name'), () => 'GET /'])(
+    'ignores a name that is not a string (%s) and counts it as an invalid call',
+    (name) => {
+      const { recorder, ended, counters } = setup();
+      const handle = recorder.startSpan({ name: 'GET' });
+      const before = counters.invalidCalls;
+      expect(() => recorder.updateName(handle, name as never)).not.toThrow();
+      recorder.endSpan(handle);
+      expect(ended[0]!.name).toBe('GET');
+      expect(counters.invalidCalls).toBe(before + 1);
+    },
+  );
+
+  it('is a no-op after end and on unknown, foreign, INVALID and garbage handles; invalid names there are not counted', () => {
+    const { recorder, ended, counters } = setup();
+    const handle = recorder.startSpan({ name: 'GET /users/:id' });
+    recorder.endSpan(handle);
+    const size = ended[0]!.byteSize;
+    const others: unknown[] = [handle, SpanHandle.INVALID, REMOTE, { traceId: REMOTE.traceId, spanId: handle.spanId }, null, undefined, 42, 'x', {}];
+    for (const h of others) {
+      recorder.updateName(h as SpanHandle, 'late');
+      recorder.updateName(h as SpanHandle, 42 as never);
+    }
+    expect(ended[0]!.name).toBe('GET /users/:id');
+    expect(ended[0]!.byteSize).toBe(size);
+    expect(counters.invalidCalls).toBe(0);
+  });
+
+  it('a handle rebuilt from ids renames the live span too', () => {
+    const { recorder, ended } = setup();
+    const original = recorder.startSpan({ name: 'GET' });
+    recorder.updateName(SpanHandle.of(original.traceId, original.spanId)!, 'GET /orders');
+    recorder.endSpan(original);
+    expect(ended[0]!.name).toBe('GET /orders');
+  });
+
+  it('never throws on a hostile handle, and counts it', () => {
+    const { recorder, counters } = setup();
+    recorder.startSpan({ name: 'x' });
+    const throwing = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+      },
+    );
+    expect(() => recorder.updateName(throwing as never, 'y')).not.toThrow();
+    expect(counters.invalidCalls).toBe(1);
+  });
+
+  it('after close, it is a no-op counted in ignoredAfterShutdown', () => {
+    const { recorder, counters } = setup();
+    const live = recorder.startSpan({ name: 'live' });
+    recorder.close();
+    recorder.updateName(live, 'renamed');
+    recorder.updateName(live, 42 as never);
+    expect(counters.ignoredAfterShutdown).toBe(2);
+    expect(counters.invalidCalls).toBe(0);
   });
 });

@@ -33,6 +33,10 @@ export class EmptyRecording implements FanoutRecording {
     this.#ignoredAfterShutdown();
   }
 
+  updateName(): void {
+    this.#ignoredAfterShutdown();
+  }
+
   #ignoredAfterShutdown(): void {
     if (this.#stopped) this.#counters.ignoredAfterShutdown++;
   }

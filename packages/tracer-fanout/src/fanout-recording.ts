@@ -16,7 +16,7 @@ export interface FanoutSetup {
 
 /**
  * How a fan-out records: the strategy `createFanoutTracer` picks once (no children, children that all
- * accept finished spans, or some that need every call forwarded). The fan-out delegates the five
+ * accept finished spans, or some that need every call forwarded). The fan-out delegates the
  * recording calls to `recording` and owns the rest (flush, shutdown, stats).
  */
 export interface FanoutRecording {

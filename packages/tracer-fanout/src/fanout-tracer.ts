@@ -1,4 +1,4 @@
-import type { IdGenerator, ShutdownOptions, TracerPlugin, TracerStats } from '@x/tracer-core';
+import type { IdGenerator, ShutdownOptions, SpanHandle, TracerPlugin, TracerStats } from '@x/tracer-core';
 import {
   createIdGenerator,
   DEFAULT_MAX_LIVE_SPANS,
@@ -42,8 +42,10 @@ export interface FanoutStats extends TracerStats {
   readonly childFaults: Readonly<Record<string, number>>;
 }
 
-/** A fan-out tracer: a TracerPlugin with every lifecycle member. */
+/** A fan-out tracer: a TracerPlugin with every optional member. */
 export interface FanoutTracer extends TracerPlugin {
+  /** Forwarded to every child that recorded the span and has `updateName`; the others are skipped. */
+  updateName(span: SpanHandle, name: string): void;
   shutdown(options?: ShutdownOptions): Promise<void>;
   stats(): FanoutStats;
 }

@@ -21,15 +21,21 @@ const enum Op {
   SetStatus,
   AddEvent,
   End,
+  UpdateName,
 }
-const OP_NAMES = ['setAttribute', 'setStatus', 'addEvent', 'endSpan'] as const;
+const OP_NAMES = ['setAttribute', 'setStatus', 'addEvent', 'endSpan', 'updateName'] as const;
 const ZERO_SPAN_ID = SpanHandle.INVALID.spanId;
-/** One recording call on `target`. A switch instead of a callback per call: no closure on the hot path. */
-function apply(target: RecordingCalls, op: Op, handle: SpanHandle, a: unknown, b: unknown): void {
+/**
+ * One recording call on `target`. A switch instead of a callback per call: no closure on the hot path.
+ * `updateName` is optional for a plugin: a child without it is skipped (one that has something else
+ * there throws, and is counted as a fault like any child that throws).
+ */
+function apply(target: RecordingCalls | TracerPlugin, op: Op, handle: SpanHandle, a: unknown, b: unknown): void {
   if (op === Op.SetAttribute) target.setAttribute(handle, a as string, b as never);
   else if (op === Op.SetStatus) target.setStatus(handle, a as SpanStatus);
   else if (op === Op.AddEvent) target.addEvent(handle, a as SpanEvent);
-  else target.endSpan(handle, a as bigint | undefined);
+  else if (op === Op.End) target.endSpan(handle, a as bigint | undefined);
+  else target.updateName?.(handle, a as string);
 }
 
 /** `endTime` of a forwarded span once it ended (the children keep the real times). */
@@ -173,6 +179,11 @@ export class ForwardingRecording implements FanoutRecording, RecordingCalls {
 
   endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
     this.#forward(Op.End, span, endTimeUnixNanos, undefined);
+  }
+
+  /** As given: the shared recorder and each child check the name and count a bad one themselves, as for `setStatus`. */
+  updateName(span: SpanHandle, name: string): void {
+    this.#forward(Op.UpdateName, span, name, undefined);
   }
 
   /** Forwards one recording call to the shared recorder and to the children that recorded the span. */

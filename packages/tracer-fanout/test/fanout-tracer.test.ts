@@ -8,7 +8,7 @@ import {
   type SpanStart,
   type TracerPlugin,
 } from '@x/tracer-core';
-import { createFanoutTracer, FanoutError } from '@x/tracer-fanout';
+import { createFanoutTracer, FanoutError, type FanoutTracer } from '@x/tracer-fanout';
 import { createMemoryTracer, type MemoryTracer } from '@x/tracer-memory';
 import { createStdoutTracer } from '@x/tracer-stdout';
 import { wrapPlugin } from '@x/tracer-testkit';
@@ -281,12 +281,140 @@ describe('createFanoutTracer', () => {
   });
 });
 
+describe('createFanoutTracer: updateName', () => {
+  /** A forwarded child (not built on the core) that has `updateName`, passed through to `inner`. */
+  const renaming = (inner: MemoryTracer, name: string) => variant(inner, name, { updateName: (h, n) => inner.updateName(h, n) });
+  /** A forwarded child written before `updateName`: it has every other member. */
+  const older = (inner: MemoryTracer, name: string) => variant(inner, name, { updateName: undefined });
+  const names = (tracer: MemoryTracer) => tracer.drain().map((s) => s.name);
+
+  function serverSpan(tracer: TracerPlugin & { updateName(span: SpanHandle, name: string): void }): void {
+    const server = tracer.startSpan({ name: 'GET' });
+    tracer.endSpan(tracer.startSpan({ name: 'db', parent: server }));
+    tracer.updateName(server, 'GET /users/:id');
+    tracer.endSpan(server);
+  }
+
+  it('recorded once: every child built on the core gets the new name', () => {
+    const [a, b] = [createMemoryTracer({ name: 'a' }), createMemoryTracer({ name: 'b', packFinishedSpans: true })];
+    const fanout = createFanoutTracer([a, b]);
+    serverSpan(fanout);
+    expect(names(a)).toEqual(['db', 'GET /users/:id']);
+    expect(names(b)).toEqual(['db', 'GET /users/:id']);
+  });
+
+  it('forwarded: sinks, plugins that have it and nested fan-outs get it; a child without it keeps the start name, no fault', () => {
+    const [sink, forwardedTo, oldTo, nested] = ['sink', 'forwarded', 'old', 'nested'].map((name) => createMemoryTracer({ name }));
+    const fanout = createFanoutTracer([sink!, renaming(forwardedTo!, 'renaming'), older(oldTo!, 'older'), createFanoutTracer([nested!], { name: 'inner' })]);
+    serverSpan(fanout);
+    for (const child of [sink!, forwardedTo!, nested!]) expect(names(child)).toEqual(['db', 'GET /users/:id']);
+    expect(names(oldTo!)).toEqual(['db', 'GET']);
+    const stats = fanout.stats();
+    expect(stats.childFaults).toEqual({ sink: 0, renaming: 0, older: 0, inner: 0 });
+    expect(stats.lastError).toBeUndefined();
+    expect(ledgerProblem(stats)).toBeUndefined();
+  });
+
+  it('a fan-out whose only children lack it still records the span under its start name', () => {
+    const oldTo = createMemoryTracer();
+    const fanout = createFanoutTracer([older(oldTo, 'older')]);
+    serverSpan(fanout);
+    expect(names(oldTo)).toEqual(['db', 'GET']);
+    expect(fanout.stats().childFaults).toEqual({ older: 0 });
+  });
+
+  it('a child whose updateName throws is isolated and counted as for setStatus; the others are renamed', () => {
+    const healthy = createMemoryTracer({ name: 'healthy' });
+    const forwardedTo = createMemoryTracer({ name: 'forwarded' });
+    const thrower = variant(createMemoryTracer(), 'thrower', {
+      setStatus: () => {
+        throw new Error('setStatus exploded');
+      },
+      updateName: () => {
+        throw new Error('updateName exploded');
+      },
+    });
+    // Something that is not a function where updateName should be: the child broke the contract.
+    const broken = variant(createMemoryTracer(), 'broken', { updateName: 'GET /users/:id' as never });
+    const fanout = createFanoutTracer([thrower, healthy, renaming(forwardedTo, 'renaming'), broken]);
+    const span = fanout.startSpan({ name: 'GET' });
+    fanout.setStatus(span, { code: 1 });
+    expect(fanout.stats().childFaults).toEqual({ thrower: 1, healthy: 0, renaming: 0, broken: 0 });
+    expect(() => fanout.updateName(span, 'GET /users/:id')).not.toThrow();
+    expect(fanout.stats().lastError?.message).toMatch(/child "broken" broke the contract in updateName/);
+    fanout.endSpan(span);
+    const stats = fanout.stats();
+    expect(stats.childFaults).toEqual({ thrower: 2, healthy: 0, renaming: 0, broken: 1 });
+    expect(names(healthy)).toEqual(['GET /users/:id']);
+    expect(names(forwardedTo)).toEqual(['GET /users/:id']);
+    expect(ledgerProblem(stats)).toBeUndefined();
+  });
+
+  it.each([
+    // [how, fan-out's own invalidCalls, the forwarded child's]: each ledger that checked the name counts it.
+    ['recorded once', 2, undefined, (memory: MemoryTracer) => createFanoutTracer([memory])],
+    ['forwarded', 0, 2, (memory: MemoryTracer) => createFanoutTracer([renaming(memory, 'renaming')])],
+    ['forwarded beside a sink', 2, 2, (memory: MemoryTracer) => createFanoutTracer([createMemoryTracer(), renaming(memory, 'renaming')])],
+  ] as const)('%s: a name that is not a string is ignored and counted as a bad status is; after end it is a no-op', (_how, own, child, make) => {
+    const memory = createMemoryTracer();
+    const fanout = make(memory);
+    const span = fanout.startSpan({ name: 'GET' });
+    fanout.updateName(span, 42 as never);
+    fanout.updateName(span, undefined as never);
+    const invalid = (stats = fanout.stats()) => [stats.invalidCalls, stats.children.renaming?.invalidCalls];
+    expect(invalid()).toEqual([own, child]);
+    // The same counts as for a status that is not one, in a fan-out made the same way.
+    const statusFanout = make(createMemoryTracer());
+    const statusHandle = statusFanout.startSpan({ name: 'status' });
+    statusFanout.setStatus(statusHandle, 42 as never);
+    statusFanout.setStatus(statusHandle, undefined as never);
+    expect(invalid(statusFanout.stats())).toEqual([own, child]);
+    fanout.endSpan(span);
+    fanout.updateName(span, 'too late');
+    for (const foreign of [SpanHandle.INVALID, { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8) }, null]) {
+      fanout.updateName(foreign as SpanHandle, 'nobody');
+    }
+    expect(names(memory)).toEqual(['GET']);
+    expect(invalid()).toEqual([own, child]);
+    expect(Object.values(fanout.stats().childFaults).every((faults) => faults === 0)).toBe(true);
+  });
+
+  it.each([
+    ['no children', () => createFanoutTracer([])],
+    ['recorded once', () => createFanoutTracer([createMemoryTracer()])],
+    ['forwarded', () => createFanoutTracer([renaming(createMemoryTracer(), 'renaming')])],
+  ])('%s: after shutdown it is counted as ignored', async (_how, make) => {
+    const fanout = make();
+    const span = fanout.startSpan({ name: 'GET' });
+    await fanout.shutdown();
+    fanout.updateName(span, 'GET /users/:id');
+    expect(fanout.stats().ignoredAfterShutdown).toBe(1);
+  });
+});
+
 describeConformance('fan-out with 0 children', () => createFanoutTracer([]));
-describeConformance('fan-out with 1 child', () => createFanoutTracer([createMemoryTracer()]));
-describeConformance('fan-out with 3 children', () =>
-  createFanoutTracer([
-    createMemoryTracer(),
-    createStdoutTracer({ stream: new PassThrough().resume(), format: 'json' }),
-    createFanoutTracer([createMemoryTracer()], { name: 'nested' }),
-  ]),
+
+/** The memory tracer each conformance fan-out delivers to, so the checks read what the fan-out exported. */
+const readFrom = new WeakMap<FanoutTracer, MemoryTracer>();
+function reading(make: (memory: MemoryTracer) => FanoutTracer): () => FanoutTracer {
+  return () => {
+    const memory = createMemoryTracer();
+    const fanout = make(memory);
+    readFrom.set(fanout, memory);
+    return fanout;
+  };
+}
+const exported = { exported: (fanout: FanoutTracer) => readFrom.get(fanout)!.drain() };
+describeConformance('fan-out with 1 child', reading((memory) => createFanoutTracer([memory])), exported);
+describeConformance('fan-out with a forwarded child', reading((memory) => createFanoutTracer([wrapPlugin(memory)])), exported);
+describeConformance(
+  'fan-out with 3 children',
+  reading((memory) =>
+    createFanoutTracer([
+      createMemoryTracer(),
+      createStdoutTracer({ stream: new PassThrough().resume(), format: 'json' }),
+      createFanoutTracer([memory], { name: 'nested' }),
+    ]),
+  ),
+  exported,
 );

@@ -5,6 +5,7 @@ import {
   type SpanBufferOptions,
   type FinishedSpan,
   type PlainSpan,
+  type SpanHandle,
   type TracerPlugin,
   type TracerStats,
 } from '@x/tracer-core';
@@ -23,6 +24,7 @@ export interface MemoryTracer extends TracerPlugin {
    * Drained spans count as exported in `stats()`.
    */
   drain(): PlainSpan[];
+  updateName(span: SpanHandle, name: string): void;
   /** Stops recording (idempotent). Spans already finished stay drainable. */
   shutdown(options?: ShutdownOptions): Promise<void>;
   stats(): TracerStats;

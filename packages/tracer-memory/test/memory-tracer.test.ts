@@ -37,6 +37,23 @@ describe('createMemoryTracer', () => {
     ]);
   });
 
+  it.each([false, true])('drains the name a span was renamed to; a bad name or a late one changes nothing (packFinishedSpans: %s)', (packFinishedSpans) => {
+    const tracer = createMemoryTracer({ packFinishedSpans });
+    const server = tracer.startSpan({ name: 'GET', kind: SpanKind.SERVER });
+    const child = tracer.startSpan({ name: 'auth', parent: server });
+    tracer.updateName(server, 'GET /users/:id');
+    tracer.updateName(child, null as never);
+    tracer.endSpan(child);
+    tracer.endSpan(server);
+    tracer.updateName(server, 'too late');
+    expect(tracer.drain().map((s) => [s.name, s.spanId])).toEqual([
+      ['auth', child.spanId],
+      ['GET /users/:id', server.spanId],
+    ]);
+    expect(tracer.stats()).toMatchObject({ invalidCalls: 1, spansExported: 2 });
+    expect(ledgerProblem(tracer.stats())).toBeUndefined();
+  });
+
   it('counts drained spans as exported and bounds the buffer, counting overflow', () => {
     const tracer = createMemoryTracer({ maxBufferedSpans: 2 });
     for (let i = 0; i < 3; i++) tracer.endSpan(tracer.startSpan({ name: `s${i}` }));

@@ -94,6 +94,27 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
     },
   );
 
+  it.each(['http/protobuf', 'http/json'] as const)('%s: a span renamed before it ended arrives under its new name', async (protocol) => {
+    const r = await receiver();
+    const t = tracer({ url: r.url, protocol });
+    const server = t.startSpan({ name: 'GET', kind: SpanKind.SERVER });
+    const query = t.startSpan({ name: 'SELECT', kind: SpanKind.CLIENT, parent: server });
+    t.updateName(query, 'SELECT users');
+    t.endSpan(query);
+    t.updateName(server, 'GET /users/:id');
+    t.updateName(server, ['not', 'a', 'name'] as never);
+    t.endSpan(server);
+    t.updateName(server, 'too late');
+    await t.flush();
+    expect(r.requests).toHaveLength(1);
+    const spans = r.requests[0]!.request.resourceSpans[0].scopeSpans[0].spans;
+    expect(spans.map((s: any) => [s.name, s.spanId, s.kind])).toEqual([
+      ['SELECT users', query.spanId, 3],
+      ['GET /users/:id', server.spanId, 2],
+    ]);
+    expect(t.stats()).toMatchObject({ spansExported: 2, invalidCalls: 1 });
+  });
+
   it('service.name defaults to unknown_service:<executable>', async () => {
     const r = await receiver();
     const t = tracer({ url: r.url });
@@ -356,8 +377,18 @@ describe('OTLP duration options at the longest timer Node keeps (2^31-1 ms)', ()
 });
 
 let conformanceReceiver: Receiver | undefined;
-describeConformance('createOtlpTracer', async () => {
-  conformanceReceiver ??= await startReceiver();
-  return createOtlpTracer({ url: conformanceReceiver.url, retry: FAST_RETRY });
-});
+describeConformance(
+  'createOtlpTracer',
+  async () => {
+    conformanceReceiver ??= await startReceiver();
+    return createOtlpTracer({ url: conformanceReceiver.url, retry: FAST_RETRY });
+  },
+  {
+    // Every tracer of this run sends to the one receiver; span ids tell their spans apart.
+    exported: () =>
+      conformanceReceiver!.requests.flatMap((r) =>
+        r.request.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans.map((s: any) => ({ spanId: s.spanId, name: s.name })))),
+      ),
+  },
+);
 afterAll(() => conformanceReceiver?.close());

@@ -88,6 +88,25 @@ describe('format: json', () => {
     expect(lines.filter((line) => 'scope' in line)).toHaveLength(2);
   });
 
+  it('writes the name a span was renamed to before it ended', async () => {
+    const stream = new PassThrough();
+    const output = collect(stream);
+    const tracer = createStdoutTracer({ stream, format: 'json', hookProcessShutdown: false });
+    const server = tracer.startSpan({ name: 'GET', kind: SpanKind.SERVER });
+    tracer.endSpan(tracer.startSpan({ name: 'db', parent: server }));
+    tracer.updateName(server, 'GET /users/:id');
+    tracer.updateName(server, 42 as never);
+    tracer.endSpan(server);
+    tracer.updateName(server, 'too late');
+    await tracer.shutdown();
+    const lines = (await output).trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.name, line.spanId, line.kind])).toEqual([
+      ['db', expect.any(String), 'internal'],
+      ['GET /users/:id', server.spanId, 'server'],
+    ]);
+    expect(tracer.stats()).toMatchObject({ invalidCalls: 1, spansExported: 2 });
+  });
+
   it('reports dropped counts only when something was dropped', async () => {
     const stream = new PassThrough();
     const output = collect(stream);

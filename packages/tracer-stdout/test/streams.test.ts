@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { ExportFailedError, ledgerProblem, type TracerPlugin } from '@x/tracer-core';
+import { ExportFailedError, ledgerProblem, type BufferedTracer, type TracerPlugin } from '@x/tracer-core';
 import { createStdoutTracer } from '@x/tracer-stdout';
 import { describeConformance } from '@x/tracer-testkit/vitest';
 
@@ -165,5 +165,21 @@ describe('stdout tracer on a real pipe (child process)', () => {
 });
 
 const sink = () => new Writable({ write: (_c, _e, callback) => callback() });
-describeConformance('createStdoutTracer (json)', () => createStdoutTracer({ stream: sink(), format: 'json' }));
+/** The NDJSON each conformance tracer wrote, so the checks read the spans back from its lines. */
+const written = new WeakMap<TracerPlugin, string[]>();
+function collecting(): BufferedTracer {
+  const chunks: string[] = [];
+  const stream = new Writable({ write: (chunk: Buffer, _e, callback) => (chunks.push(chunk.toString('utf8')), callback()) });
+  const tracer = createStdoutTracer({ stream, format: 'json' });
+  written.set(tracer, chunks);
+  return tracer;
+}
+const fromLines = (tracer: TracerPlugin) =>
+  written
+    .get(tracer)!
+    .join('')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { spanId: string; name: string });
+describeConformance('createStdoutTracer (json)', collecting, { exported: fromLines });
 describeConformance('createStdoutTracer (pretty)', () => createStdoutTracer({ stream: sink(), format: 'pretty' }));

@@ -1,12 +1,15 @@
 import { SpanHandle, SpanStatusCode, ledgerProblem, type TracerPlugin, type TracerStats } from '@x/tracer-core';
 import { PLUGIN_METHODS } from '@x/tracer-core/internal';
+import type { ExportedSpan } from './conformance.js';
 import { FOREIGN_HANDLES, GARBAGE, SCOPES } from './garbage.js';
 
-/** What each check gets: a way to make fresh plugins, and the time bound for flush. */
+/** What each check gets: a way to make fresh plugins, the time bound for flush, and how to read exports. */
 export interface CheckContext {
   /** A fresh plugin from the factory; it is shut down after the check. */
   make(): Promise<TracerPlugin>;
   readonly flushTimeoutMillis: number;
+  /** `ConformanceOptions.exported`, when given: what a plugin from `make` exported so far. */
+  readonly exported?: (plugin: TracerPlugin) => Promise<readonly ExportedSpan[]>;
 }
 
 /** A broken rule. Its message says what the contract wanted and what the plugin did. */
@@ -93,6 +96,7 @@ function hammer(plugin: TracerPlugin, handle: unknown): void {
       plugin.addEvent(h, { name: 'e', attributes: v }),
     );
     attempt(`endSpan(${describe(value)})`, () => plugin.endSpan(v));
+    if (typeof plugin.updateName === 'function') attempt(`updateName(handle, ${describe(value)})`, () => plugin.updateName!(h, v));
   }
 }
 
@@ -108,7 +112,7 @@ type Check = (ctx: CheckContext) => Promise<void>;
 
 /**
  * The rules of the TracerPlugin contract, by stable name. Checks that need an optional member
- * (`shutdown`, `stats`) pass when the plugin does not have it.
+ * (`updateName`, `shutdown`, `stats`) pass when the plugin does not have it.
  */
 export const CHECKS: Readonly<Record<string, Check>> = {
   'has a name and every method': async ({ make }) => {
@@ -117,7 +121,7 @@ export const CHECKS: Readonly<Record<string, Check>> = {
     for (const method of PLUGIN_METHODS) {
       if (typeof plugin[method] !== 'function') fail(`${method} is not a function`);
     }
-    for (const method of ['shutdown', 'stats'] as const) {
+    for (const method of ['updateName', 'shutdown', 'stats'] as const) {
       if (plugin[method] !== undefined && typeof plugin[method] !== 'function') fail(`${method} is present but not a function`);
     }
   },
@@ -244,8 +248,41 @@ export const CHECKS: Readonly<Record<string, Check>> = {
     attempt('setAttribute after end', () => plugin.setAttribute(handle, 'late', 1));
     attempt('setStatus after end', () => plugin.setStatus(handle, { code: SpanStatusCode.ERROR, message: 'late' }));
     attempt('addEvent after end', () => plugin.addEvent(handle, { name: 'late' }));
+    if (typeof plugin.updateName === 'function') attempt('updateName after end', () => plugin.updateName!(handle, 'late'));
     const after = statsOf(plugin);
     if (before && after && after.spansEnded !== before.spansEnded) fail('a second endSpan was counted as another ended span');
+  },
+
+  'updateName renames a live span and changes nothing after its end': async ({ make, flushTimeoutMillis, exported }) => {
+    const plugin = await make();
+    if (typeof plugin.updateName !== 'function') return;
+    const rename = (handle: SpanHandle, name: unknown, what: string) => attempt(what, () => plugin.updateName!(handle, name as string));
+    const server = sampled(plugin, 'startSpan', { name: 'GET' });
+    const other = sampled(plugin, 'startSpan', { name: 'other' });
+    if (server === undefined) return;
+    rename(server, 'GET /users', 'updateName(live)');
+    rename(server, 'GET /users/:id', 'a second updateName(live)');
+    for (const bad of [42, undefined, null, { name: 'x' }, ['x']]) rename(server, bad, `updateName(live, ${describe(bad)})`);
+    attempt('endSpan', () => plugin.endSpan(server));
+    rename(server, 'too late', 'updateName after endSpan');
+    if (other !== undefined) attempt('endSpan', () => plugin.endSpan(other));
+    // What follows needs the exported spans: without a way to read them, the rule holds as far as calls show.
+    if (exported === undefined) return;
+    if ((await settlesWithin(callFlush(plugin), flushTimeoutMillis, 'flush()')) === 'rejected') {
+      fail('flush() rejected, so the renamed span may not have been exported');
+    }
+    const spans = await exported(plugin);
+    const find = (handle: SpanHandle) => spans.find((span) => span.spanId === handle.spanId);
+    const renamed = find(server);
+    if (renamed === undefined) fail(`the renamed span ${server.spanId} is not among the ${spans.length} spans exported`);
+    if (renamed.name !== 'GET /users/:id') {
+      fail(
+        `a span started as "GET", renamed to "GET /users" then "GET /users/:id", given names that are not strings, ended, ` +
+          `then renamed "too late" was exported as ${JSON.stringify(renamed.name)}; expected "GET /users/:id"`,
+      );
+    }
+    const untouched = other === undefined ? undefined : find(other);
+    if (untouched !== undefined && untouched.name !== 'other') fail(`renaming one span renamed another: "other" was exported as ${JSON.stringify(untouched.name)}`);
   },
 
   'flush returns a promise, never throws synchronously, and settles in time': async ({ make, flushTimeoutMillis }) => {

@@ -1,12 +1,26 @@
 import type { TracerPlugin } from '@x/tracer-core';
 import { CHECKS, CHECK_NAMES, CheckFailure } from './checks.js';
 
-/** Options of {@link checkConformance}. */
-export interface ConformanceOptions {
+/** A span as a plugin exported it, as far as the checks read it. */
+export interface ExportedSpan {
+  readonly spanId: string;
+  readonly name: string;
+}
+
+/** Options of {@link checkConformance}; `P` is what the factory makes. */
+export interface ConformanceOptions<P extends TracerPlugin = TracerPlugin> {
   /** How long `flush()` may take before the check fails. @defaultValue 5000 */
   readonly flushTimeoutMillis?: number;
   /** Names of checks to leave out (see `CHECK_NAMES`). @defaultValue [] */
   readonly skip?: readonly string[];
+  /**
+   * Reads back what `plugin` (one the factory made) has exported, for the rules that only exported
+   * spans show: that `updateName` renames a live span, and changes nothing after its end. Called
+   * after a `flush()` settled; returns the spans exported so far, each with at least `spanId` and
+   * `name` (the memory tracer's `drain()` will do; others parse what their exporter wrote). Without
+   * it those rules are checked as far as calls show: nothing throws. @defaultValue undefined
+   */
+  readonly exported?: (plugin: P) => readonly ExportedSpan[] | Promise<readonly ExportedSpan[]>;
 }
 
 /** What {@link checkConformance} found. */
@@ -16,20 +30,27 @@ export interface ConformanceReport {
 }
 
 /** Makes a plugin for one check. Called once or more per check; each plugin is shut down after. */
-export type PluginFactory = () => TracerPlugin | Promise<TracerPlugin>;
+export type PluginFactory<P extends TracerPlugin = TracerPlugin> = () => P | Promise<P>;
 
 /**
  * Runs one named check against fresh plugins from `factory`. Resolves to `undefined` when the
  * rule holds, else to the message that says how it was broken. Never rejects.
  */
-export async function runCheck(name: string, factory: PluginFactory, options: ConformanceOptions = {}): Promise<string | undefined> {
+export async function runCheck<P extends TracerPlugin>(
+  name: string,
+  factory: PluginFactory<P>,
+  options: ConformanceOptions<P> = {},
+): Promise<string | undefined> {
   const check = CHECKS[name];
   if (check === undefined) return `no check is named ${JSON.stringify(name)}`;
   const flushTimeoutMillis = options.flushTimeoutMillis ?? 5000;
-  const made: TracerPlugin[] = [];
+  const made: P[] = [];
+  const { exported } = options;
   try {
     await check({
       flushTimeoutMillis,
+      // Checks are given only plugins that `make` returned, which the factory made: each is a `P`.
+      exported: exported && (async (plugin) => exported(plugin as P)),
       make: async () => {
         const plugin = await factory();
         made.push(plugin);
@@ -66,7 +87,10 @@ async function stopQuietly(plugin: TracerPlugin, millis: number): Promise<void> 
  * const report = await checkConformance(() => createMyTracer());
  * if (report.failed.length > 0) console.error(report.failed);
  */
-export async function checkConformance(factory: PluginFactory, options: ConformanceOptions = {}): Promise<ConformanceReport> {
+export async function checkConformance<P extends TracerPlugin>(
+  factory: PluginFactory<P>,
+  options: ConformanceOptions<P> = {},
+): Promise<ConformanceReport> {
   const report: ConformanceReport = { passed: [], failed: [] };
   for (const check of CHECK_NAMES) {
     if (options.skip?.includes(check)) continue;

@@ -28,6 +28,7 @@ type Call =
   | { op: 'status'; target: number; status: unknown }
   | { op: 'event'; target: number; event: unknown }
   | { op: 'end'; target: number; time: unknown }
+  | { op: 'rename'; target: number; name: unknown }
   | { op: 'flush' }
   | { op: 'stats' }
   | { op: 'shutdown' };
@@ -57,6 +58,7 @@ const callArb: fc.Arbitrary<Call> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('status' as const), target, status: fc.oneof(fc.record({ code: fc.integer({ min: -1, max: 3 }), message: fc.oneof(fc.string(), hostile) }), hostile) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('event' as const), target, event: fc.oneof(fc.record({ name: fc.oneof(fc.string(), hostile), attributes: hostile, timeUnixNanos: time }), hostile) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('end' as const), target, time }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('rename' as const), target, name: fc.oneof(fc.string({ maxLength: 30 }), hostile) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'stats' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'shutdown' as const }) },
@@ -87,7 +89,8 @@ async function settle(promise: unknown, millis: number, what: string): Promise<v
 }
 
 /**
- * Property-based fuzzing of a TracerPlugin: random sequences of calls with random and hostile
+ * Property-based fuzzing of a TracerPlugin: random sequences of calls (`updateName` too, when the
+ * plugin has it) with random and hostile
  * arguments (wrong types, huge and deeply nested values, cyclic objects, `__proto__` keys, forged,
  * stale and INVALID handles, calls after shutdown) on fresh plugins from `factory`. After every
  * call: no synchronous throw, and with `stats()` the ledger balances. After every run: `flush()` and
@@ -130,6 +133,10 @@ export async function fuzzPlugin(factory: PluginFactory, options: FuzzOptions = 
             break;
           case 'end':
             plugin.endSpan(pick(handles, call.target) as SpanHandle, call.time as bigint);
+            break;
+          case 'rename':
+            // Optional in the contract: a plugin without it is not called.
+            plugin.updateName?.(pick(handles, call.target) as SpanHandle, call.name as string);
             break;
           case 'flush':
             await settle(plugin.flush(), settleMillis, 'flush()');

@@ -3,6 +3,7 @@ export {
   runCheck,
   type ConformanceOptions,
   type ConformanceReport,
+  type ExportedSpan,
   type PluginFactory,
 } from './conformance.js';
 export { CHECK_NAMES, CheckFailure, type CheckContext } from './checks.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TracerPlugin } from '@x/tracer-core';
 import { CHECK_NAMES } from './checks.js';
 import { runCheck, type ConformanceOptions, type PluginFactory } from './conformance.js';
 
@@ -8,7 +9,7 @@ import { runCheck, type ConformanceOptions, type PluginFactory } from './conform
  * @example
  * describeConformance('my tracer', () => createMyTracer());
  */
-export function describeConformance(name: string, factory: PluginFactory, options: ConformanceOptions = {}): void {
+export function describeConformance<P extends TracerPlugin>(name: string, factory: PluginFactory<P>, options: ConformanceOptions<P> = {}): void {
   describe(`${name} conforms to the TracerPlugin contract`, () => {
     const checks = CHECK_NAMES.filter((check) => !options.skip?.includes(check));
     it.each(checks)('%s', async (check) => {

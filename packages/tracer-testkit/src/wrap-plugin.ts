@@ -15,6 +15,7 @@ export function wrapPlugin(inner: TracerPlugin, changes: (inner: TracerPlugin) =
     endSpan: (span, end) => inner.endSpan(span, end),
     flush: () => inner.flush(),
   };
+  if (inner.updateName) plugin.updateName = (span, name) => inner.updateName!(span, name);
   if (inner.shutdown) plugin.shutdown = (options) => inner.shutdown!(options);
   if (inner.stats) plugin.stats = () => inner.stats!();
   return Object.assign(plugin, changes(inner));

@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { SpanHandle, type TracerPlugin } from '@x/tracer-core';
-import { createMemoryTracer } from '@x/tracer-memory';
-import { CHECK_NAMES, checkConformance, runCheck, wrapPlugin } from '@x/tracer-testkit';
+import { createMemoryTracer, type MemoryTracer } from '@x/tracer-memory';
+import { CHECK_NAMES, checkConformance, runCheck, wrapPlugin, type ExportedSpan } from '@x/tracer-testkit';
 import { describeConformance } from '@x/tracer-testkit/vitest';
+
+/** The memory tracer inside each wrapper that `broken` made, so the checks can read its spans. */
+const inners = new WeakMap<TracerPlugin, MemoryTracer>();
 
 /** A plugin that behaves like the memory tracer except for what `change` replaces. */
 function broken(change: (inner: TracerPlugin) => Partial<TracerPlugin>): () => TracerPlugin {
-  return () => wrapPlugin(createMemoryTracer(), change);
+  return () => {
+    const inner = createMemoryTracer();
+    const plugin = wrapPlugin(inner, change);
+    inners.set(plugin, inner);
+    return plugin;
+  };
 }
+
+/** `ConformanceOptions.exported` for the memory tracer and for `broken` plugins around one. */
+const drained = (plugin: TracerPlugin): ExportedSpan[] => (inners.get(plugin) ?? (plugin as MemoryTracer)).drain();
 
 /** Each entry breaks exactly one rule; the check of that name must fail. */
 const BROKEN: readonly [string, () => TracerPlugin][] = [
@@ -83,6 +94,7 @@ const BROKEN: readonly [string, () => TracerPlugin][] = [
       };
     }),
   ],
+  ['updateName renames a live span and changes nothing after its end', broken(() => ({ updateName: () => undefined }))],
   [
     'flush returns a promise, never throws synchronously, and settles in time',
     broken(() => ({ flush: () => new Promise<void>(() => {}) })),
@@ -121,7 +133,7 @@ const BROKEN: readonly [string, () => TracerPlugin][] = [
 
 describe('checkConformance', () => {
   it('the memory tracer passes every check', async () => {
-    const report = await checkConformance(() => createMemoryTracer());
+    const report = await checkConformance(() => createMemoryTracer(), { exported: (tracer) => tracer.drain() });
     expect(report.failed).toEqual([]);
     expect(report.passed).toEqual([...CHECK_NAMES]);
   });
@@ -131,14 +143,55 @@ describe('checkConformance', () => {
   });
 
   it.each(BROKEN)('fails "%s" when that rule is broken', async (check, factory) => {
-    const message = await runCheck(check, factory, { flushTimeoutMillis: 200 });
+    const message = await runCheck(check, factory, { flushTimeoutMillis: 200, exported: drained });
     expect(message).toEqual(expect.any(String));
     expect(message).not.toMatch(/the check itself failed/);
   });
 
   it('the broken plugins break only what they say: the memory tracer wrapper passes untouched', async () => {
-    const report = await checkConformance(broken(() => ({})));
+    const report = await checkConformance(broken(() => ({})), { exported: drained });
     expect(report.failed).toEqual([]);
+  });
+
+  it('a plugin without updateName passes every check: the member is optional', async () => {
+    const report = await checkConformance(broken(() => ({ updateName: undefined })), { exported: drained });
+    expect(report.failed).toEqual([]);
+  });
+
+  it('an updateName that is there but not a function fails "has a name and every method"', async () => {
+    const message = await runCheck('has a name and every method', broken(() => ({ updateName: 'GET /' as never })));
+    expect(message).toBe('updateName is present but not a function');
+  });
+
+  it('an updateName that throws on a name that is not a string fails "recording never throws on garbage"', async () => {
+    const factory = broken((inner) => ({
+      updateName: (h, name) => {
+        if (typeof name !== 'string') throw new TypeError('name must be a string');
+        inner.updateName!(h, name);
+      },
+    }));
+    expect(await runCheck('recording never throws on garbage', factory)).toMatch(/^updateName\(handle, .*\) threw: name must be a string$/);
+  });
+
+  it('a plugin that still renames a span after its end fails the updateName check', async () => {
+    // It ends spans only at flush, so a rename after endSpan still reaches the span.
+    const factory = broken((inner) => {
+      const ending: SpanHandle[] = [];
+      return {
+        endSpan: (h) => void ending.push(h),
+        flush: () => {
+          for (const h of ending.splice(0)) inner.endSpan(h);
+          return inner.flush();
+        },
+      };
+    });
+    const message = await runCheck('updateName renames a live span and changes nothing after its end', factory, { exported: drained });
+    expect(message).toMatch(/was exported as "too late"; expected "GET \/users\/:id"$/);
+  });
+
+  it('without a way to read exported spans, the updateName check goes as far as calls show', async () => {
+    const factory = broken(() => ({ updateName: () => undefined }));
+    expect(await runCheck('updateName renames a live span and changes nothing after its end', factory)).toBeUndefined();
   });
 
   it('a plugin that never samples is conformant: rules about sampled spans hold vacuously', async () => {
@@ -161,4 +214,4 @@ describe('checkConformance', () => {
   });
 });
 
-describeConformance('createMemoryTracer', () => createMemoryTracer());
+describeConformance('createMemoryTracer', () => createMemoryTracer(), { exported: (tracer) => tracer.drain() });

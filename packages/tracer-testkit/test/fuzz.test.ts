@@ -27,6 +27,24 @@ describe('fuzzPlugin', () => {
     expect(report.failure).toMatch(/objects are not attributes/);
   });
 
+  it('calls updateName too: catches a plugin whose updateName throws on some input', async () => {
+    const report = await fuzzPlugin(
+      wrap((inner) => ({
+        updateName: (h, name) => {
+          if (typeof name !== 'string') throw new TypeError('names are strings');
+          inner.updateName!(h, name);
+        },
+      })),
+      { runs: 200, seed: 42 },
+    );
+    expect(report.failure).toMatch(/names are strings/);
+  });
+
+  it('a plugin without updateName is fuzzed as it is, and passes', async () => {
+    const report = await fuzzPlugin(wrap(() => ({ updateName: undefined })), { runs: 30 });
+    expect(report.failure).toBeUndefined();
+  });
+
   it('catches a plugin that pollutes a prototype', async () => {
     const report = await fuzzPlugin(
       wrap((inner) => ({
