@@ -40,6 +40,7 @@ describe('two services in two processes', () => {
       expect(orders.parentSpanId).toBe(call.spanId);
       expect(insert).toMatchObject({ parentSpanId: orders.spanId, service: 'orders' });
       expect(entry.attributes['http.route']).toBe('/checkout');
+      expect([entry.name, call.name, orders.name]).toEqual(['POST /checkout', 'POST', 'POST /orders']);
       expect(orders.attributes['http.route']).toBe('/orders');
       expect(call.attributes['url.full']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/orders$/);
     }

@@ -169,7 +169,7 @@ export class Span implements SpanHandle {
   updateName(name: string): this {
     if (this.#ended || typeof name !== 'string') return this;
     this.#name = name;
-    const plugin = this.#plugin as (TracerPlugin & { updateName?: (span: SpanHandle, name: string) => void }) | undefined;
+    const plugin = this.#plugin;
     if (plugin !== undefined && typeof plugin.updateName === 'function') {
       try {
         plugin.updateName(this.#handle, name);

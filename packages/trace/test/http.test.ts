@@ -104,7 +104,9 @@ describe('server spans', () => {
     expect(missing!.attributes['error.type']).toBeUndefined();
     expect(missing!.status.code).toBe(0);
     expect(purge!.attributes).toMatchObject({ 'http.request.method': '_OTHER', 'http.request.method_original': 'PURGE' });
-    expect(purge!.name).toBe('HTTP');
+    expect(purge!.name).toBe('HTTP /users/:id');
+    // The rename reaches the tracer (the contract's optional updateName).
+    expect(failing!.name).toBe('GET /users/:id');
   });
 
   it('ignorePaths: no span for health checks', async () => {
