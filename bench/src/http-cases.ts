@@ -122,7 +122,8 @@ export function httpServerCase(options: { readonly withOurs: boolean }): BenchCa
         const rps = (variant: ServerVariant) => (samples.has(variant) ? median(samples.get(variant)!.map((s) => s.rps)) : NaN);
         const middle = (variant: ServerVariant, of: (sample: Sample) => number) => (samples.has(variant) ? median(samples.get(variant)!.map(of)).toFixed(1) : 'n/a');
         const spans = (variant: ServerVariant) => samples.get(variant)?.reduce((sum, s) => sum + s.served, 0) ?? 'n/a';
-        const busiest = Math.max(...[...samples.values()].flat().map((s) => s.otherCores));
+        const others = [...samples.values()].flat().map((s) => s.otherCores);
+        const busiest = Math.max(...others);
         if (busiest > 0.1) console.warn(`http-server: other processes kept up to ${busiest.toFixed(2)} cores busy during a round: these numbers are disturbed`);
         const plain = rps('plain');
         const oursLoss = 1 - rps('ours') / plain;
@@ -144,6 +145,7 @@ export function httpServerCase(options: { readonly withOurs: boolean }): BenchCa
             'server CPU µs/req theirs': middle('theirs', (s) => s.cpuMicrosPerRequest),
             'OTLP bytes/span ours': middle('ours', (s) => s.bytesPerSpan),
             'OTLP bytes/span theirs': middle('theirs', (s) => s.bytesPerSpan),
+            'other cores busy, median': Number(median(others).toFixed(2)),
             'other cores busy, max': Number(busiest.toFixed(2)),
           },
         };
