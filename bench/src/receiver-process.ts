@@ -1,11 +1,13 @@
 // A separate process that receives OTLP/HTTP protobuf on 127.0.0.1 and counts spans, so the
-// benchmark checks what was delivered. GET /count answers {"spans": n, "requests": m}; GET /reset
-// zeroes them. It prints its URL on stdout and exits when its parent goes away.
+// benchmark checks what was delivered. GET /count answers {"spans": n, "requests": m, "bytes": b}
+// (b: request bodies as received); GET /reset zeroes them. It prints its URL on stdout and exits
+// when its parent goes away.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 let spans = 0;
 let requests = 0;
+let bytes = 0;
 
 function varint(bytes: Buffer, at: { pos: number }): number {
   let result = 0;
@@ -43,15 +45,17 @@ function countSpans(body: Buffer): number {
 
 const server = createServer((req, res) => {
   if (req.method === 'GET') {
-    if (req.url === '/reset') spans = requests = 0;
-    res.end(JSON.stringify({ spans, requests }));
+    if (req.url === '/reset') spans = requests = bytes = 0;
+    res.end(JSON.stringify({ spans, requests, bytes }));
     return;
   }
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     requests++;
-    spans += countSpans(Buffer.concat(chunks));
+    const body = Buffer.concat(chunks);
+    bytes += body.length;
+    spans += countSpans(body);
     res.writeHead(200, { 'content-type': 'application/x-protobuf' });
     res.end();
   });

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 export interface CountingReceiver {
   readonly url: string;
   readonly tracesUrl: string;
-  count(): Promise<{ spans: number; requests: number }>;
+  /** Spans and requests received, and the bytes of their bodies. */
+  count(): Promise<{ spans: number; requests: number; bytes: number }>;
   reset(): Promise<void>;
   /** Resolves once the receiver has counted `spans` (or rejects after `timeoutMillis`). */
   waitFor(spans: number, timeoutMillis?: number): Promise<void>;
@@ -21,7 +22,7 @@ export async function startCountingReceiver(): Promise<CountingReceiver> {
     child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
     child.once('error', reject);
   });
-  const get = async (path: string) => (await fetch(`${url}${path}`)).json() as Promise<{ spans: number; requests: number }>;
+  const get = async (path: string) => (await fetch(`${url}${path}`)).json() as Promise<{ spans: number; requests: number; bytes: number }>;
   return {
     url,
     tracesUrl: `${url}/v1/traces`,

@@ -1,0 +1,157 @@
+// HTTP server throughput: requests per second of a small node:http server with no tracing, with
+// our automatic HTTP instrumentation and with OpenTelemetry's HttpInstrumentation, each in its own
+// process, loaded by autocannon from another process over loopback; the spans of every request
+// counted at the receiver.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { check, median, type BenchCase, type BenchContext } from './harness.js';
+import type { LoadResult } from './http-load-process.js';
+import type { ServerMessage, ServerRequest, ServerVariant } from './http-server-process.js';
+
+const CONNECTIONS = 10;
+
+/** A TypeScript entry of this folder in a child process, talking over IPC; its output goes to ours. */
+function forkEntry(file: string, args: string[]): ChildProcess {
+  return fork(fileURLToPath(new URL(file, import.meta.url)), args, {
+    execArgv: ['--conditions=source', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/** The child's next IPC message; rejects when it exits first or says it failed. */
+function nextMessage<T extends { type: string }>(child: ChildProcess, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: T | { type: 'failed'; message: string }) => {
+      child.off('exit', onExit);
+      if (message.type === 'failed') reject(new Error(`${what}: ${(message as { message: string }).message}`));
+      else resolve(message as T);
+    };
+    const onExit = (code: number | null) => {
+      child.off('message', onMessage);
+      reject(new Error(`${what} exited (code ${code}) before answering`));
+    };
+    child.once('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+interface ServerProcess {
+  readonly variant: ServerVariant;
+  readonly url: string;
+  /** Zeroes the served count and the CPU baseline. */
+  reset(): Promise<void>;
+  /** Delivers every span, then reports requests served and CPU used since `reset()`. */
+  flush(): Promise<{ served: number; cpuMicros: number }>;
+  stop(): void;
+}
+
+async function startServer(variant: ServerVariant, tracesUrl: string): Promise<ServerProcess> {
+  const child = forkEntry('./http-server-process.ts', [variant, tracesUrl]);
+  const what = `http server (${variant})`;
+  const call = <T extends ServerMessage>(request: ServerRequest): Promise<T> => {
+    const reply = nextMessage<T>(child, what);
+    child.send(request);
+    return reply;
+  };
+  const { port } = await nextMessage<Extract<ServerMessage, { type: 'listening' }>>(child, what);
+  return {
+    variant,
+    url: `http://127.0.0.1:${port}/users/42?fields=name,email`,
+    reset: async () => void (await call({ type: 'reset' })),
+    flush: () => call<Extract<ServerMessage, { type: 'flushed' }>>({ type: 'flush' }),
+    stop: () => void child.kill(),
+  };
+}
+
+function runLoad(url: string, seconds: number): Promise<LoadResult> {
+  return nextMessage<LoadResult>(forkEntry('./http-load-process.ts', [url, String(seconds), String(CONNECTIONS)]), 'load generator');
+}
+
+interface Sample {
+  readonly rps: number;
+  readonly served: number;
+  readonly cpuMicrosPerRequest: number;
+  /** OTLP bytes the receiver got per span: what each side's spans carry. */
+  readonly bytesPerSpan: number;
+  /** Cores busy with anything but the server and the load generator during the run (receiver included). */
+  readonly otherCores: number;
+}
+
+/** One run of the load against `server`, checked: no failed request, and one span a request at the receiver. */
+async function measure(server: ServerProcess, seconds: number, context: BenchContext): Promise<Sample> {
+  const { receiver } = context;
+  await receiver.reset();
+  await server.reset();
+  const load = await runLoad(server.url, seconds);
+  const { served, cpuMicros } = await server.flush();
+  check(`${server.variant}: failed requests`, load.non2xx + load.errors + load.timeouts, 0);
+  if (load.ok > served) throw new Error(`${server.variant}: the load generator saw ${load.ok} responses, the server served ${served}`);
+  const spans = server.variant === 'plain' ? 0 : served;
+  await receiver.waitFor(spans, 30_000);
+  const delivered = await receiver.count();
+  check(`${server.variant}: spans at the receiver`, delivered.spans, spans);
+  // The server's CPU runs from reset to flushed, a little longer than the load: others are, if anything, undercounted.
+  const otherCores = Math.max(0, load.machineCpuMicros - load.ownCpuMicros - cpuMicros) / (load.seconds * 1e6);
+  return { rps: load.rps, served, cpuMicrosPerRequest: cpuMicros / served, bytesPerSpan: delivered.bytes / served, otherCores };
+}
+
+/** `variants` turned by `by` places, so each variant runs first, second, ... in turn. */
+const rotate = <T>(variants: readonly T[], by: number) => variants.map((_, i) => variants[(i + by) % variants.length]!);
+
+const percent = (loss: number) => Number((100 * loss).toFixed(1));
+
+/**
+ * `http-server`: ours and theirs are the median req/s of the traced servers (higher is better,
+ * unlike the other cases). Without ours (`withOurs: false`, until `instrumentHttp()` exists) ours is NaN.
+ */
+export function httpServerCase(options: { readonly withOurs: boolean }): BenchCase {
+  return {
+    id: 'http-server',
+    async run(context) {
+      const rounds = context.quick ? 1 : 5;
+      const seconds = context.quick ? 2 : 5;
+      const variants: ServerVariant[] = options.withOurs ? ['plain', 'ours', 'theirs'] : ['plain', 'theirs'];
+      const servers: ServerProcess[] = [];
+      try {
+        for (const variant of variants) servers.push(await startServer(variant, context.receiver.tracesUrl));
+        for (const server of servers) await measure(server, context.quick ? 1 : 3, context); // warm-up
+        const samples = new Map<ServerVariant, Sample[]>(variants.map((variant) => [variant, []]));
+        for (let round = 0; round < rounds; round++) {
+          for (const server of rotate(servers, round)) samples.get(server.variant)!.push(await measure(server, seconds, context));
+        }
+        const rps = (variant: ServerVariant) => (samples.has(variant) ? median(samples.get(variant)!.map((s) => s.rps)) : NaN);
+        const middle = (variant: ServerVariant, of: (sample: Sample) => number) => (samples.has(variant) ? median(samples.get(variant)!.map(of)).toFixed(1) : 'n/a');
+        const spans = (variant: ServerVariant) => samples.get(variant)?.reduce((sum, s) => sum + s.served, 0) ?? 'n/a';
+        const others = [...samples.values()].flat().map((s) => s.otherCores);
+        const busiest = Math.max(...others);
+        if (busiest > 0.1) console.warn(`http-server: other processes kept up to ${busiest.toFixed(2)} cores busy during a round: these numbers are disturbed`);
+        const plain = rps('plain');
+        const oursLoss = 1 - rps('ours') / plain;
+        const theirsLoss = 1 - rps('theirs') / plain;
+        return {
+          id: this.id,
+          unit: 'req/s',
+          ours: rps('ours'),
+          theirs: rps('theirs'),
+          notes: {
+            'plain req/s': Math.round(plain),
+            'ours loss %': Number.isNaN(oursLoss) ? 'n/a' : percent(oursLoss),
+            'theirs loss %': percent(theirsLoss),
+            'loss ours/theirs': Number.isNaN(oursLoss) ? 'n/a' : Number((oursLoss / theirsLoss).toFixed(3)),
+            'spans counted ours': spans('ours'),
+            'spans counted theirs': spans('theirs'),
+            'server CPU µs/req plain': middle('plain', (s) => s.cpuMicrosPerRequest),
+            'server CPU µs/req ours': middle('ours', (s) => s.cpuMicrosPerRequest),
+            'server CPU µs/req theirs': middle('theirs', (s) => s.cpuMicrosPerRequest),
+            'OTLP bytes/span ours': middle('ours', (s) => s.bytesPerSpan),
+            'OTLP bytes/span theirs': middle('theirs', (s) => s.bytesPerSpan),
+            'other cores busy, median': Number(median(others).toFixed(2)),
+            'other cores busy, max': Number(busiest.toFixed(2)),
+          },
+        };
+      } finally {
+        for (const server of servers) server.stop();
+      }
+    },
+  };
+}
