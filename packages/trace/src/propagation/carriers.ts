@@ -17,15 +17,17 @@ interface MetadataLike {
 
 /**
  * The values of `key` in `carrier`, each header line separate where the carrier keeps them so
- * (an `IncomingMessage`'s `headersDistinct`, metadata lists): a repeated `traceparent` must be seen
- * as repeated. Never throws.
+ * (an `IncomingMessage`'s raw headers, metadata lists): a repeated `traceparent` must be seen as
+ * repeated. Never throws.
  */
 export function readValues(carrier: unknown, key: string, getter?: CarrierGetter): string[] {
   try {
     if (getter !== undefined) return toList(getter(carrier, key));
     if (typeof carrier !== 'object' || carrier === null) return [];
-    const distinct = (carrier as { headersDistinct?: Record<string, string[] | undefined> }).headersDistinct;
-    if (distinct !== undefined && typeof distinct === 'object') return toList(distinct[key]);
+    // An IncomingMessage: its raw header lines, each one as sent (repeats included), read in place
+    // (`headersDistinct` would build an object of every header on each request).
+    const raw = (carrier as { rawHeaders?: unknown }).rawHeaders;
+    if (Array.isArray(raw)) return rawValues(raw as string[], key);
     if (typeof Headers === 'function' && carrier instanceof Headers) return toList(carrier.get(key));
     if (carrier instanceof Map) return toList(carrier.get(key) ?? findKey(carrier, key));
     if (typeof (carrier as MetadataLike).get === 'function') return toList((carrier as MetadataLike).get(key));
@@ -54,6 +56,15 @@ export function writeValue(carrier: unknown, key: string, value: string, setter?
   } catch {
     // A frozen or hostile carrier: nothing is propagated, the caller's work goes on.
   }
+}
+
+function rawValues(raw: readonly string[], key: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === key.length && name.toLowerCase() === key) values.push(raw[i + 1]!);
+  }
+  return values;
 }
 
 function toList(value: unknown): string[] {
