@@ -14,8 +14,13 @@ interface ServerSpan {
   ended: boolean;
 }
 
-/** The server span of each request and response in flight (weak: nothing outlives its request). */
-const byRequest = new WeakMap<object, ServerSpan>();
+/**
+ * The server span of a request and of its response, kept on the objects themselves under a symbol
+ * (a WeakMap entry per request costs more, in the garbage collector's ephemeron work, than a property).
+ */
+const ENTRY = Symbol('x-trace.server-span');
+type Carrying = { [ENTRY]?: ServerSpan };
+const entryOf = (message: object): ServerSpan | undefined => (message as Carrying)[ENTRY];
 const bySpan = new WeakMap<Span, ServerSpan>();
 
 /** Events a server emits with a request whose handler must run in the request's span. */
@@ -69,8 +74,8 @@ export function onRequestStart(tracer: Tracer, options: ResolvedHttpOptions, mes
     attributes,
   });
   const entry: ServerSpan = { span, method: method === '_OTHER' ? 'HTTP' : method, ended: false };
-  byRequest.set(request, entry);
-  byRequest.set(response, entry);
+  (request as Carrying)[ENTRY] = entry;
+  (response as Carrying)[ENTRY] = entry;
   bySpan.set(span, entry);
   span.previous = activeSpan();
   patchServer(server);
@@ -93,20 +98,20 @@ function patchServer(server: Server & { [PATCHED]?: true }): void {
   if (server[PATCHED]) return;
   const emit = server.emit;
   Object.defineProperty(server, PATCHED, { value: true });
-  server.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
-    if (REQUEST_EVENTS.has(event)) {
-      const entry = byRequest.get(args[0] as object);
-      if (entry !== undefined) return runWith(entry.span, Reflect.apply, emit, this, [event, ...args]) as boolean;
+  server.emit = function (this: Server, event: string | symbol, request?: unknown) {
+    if (REQUEST_EVENTS.has(event) && typeof request === 'object' && request !== null) {
+      const entry = entryOf(request);
+      if (entry !== undefined) return runWith(entry.span, Reflect.apply, emit, this, arguments) as boolean;
     }
-    return Reflect.apply(emit, this, [event, ...args]) as boolean;
+    return Reflect.apply(emit, this, arguments) as boolean;
   } as Server['emit'];
 }
 
 /** Makes `emitter`'s listeners run in `span`; `onClose` runs after its `close` event. */
 function runEmitsIn(emitter: IncomingMessage | ServerResponse, span: Span, onClose: (() => void) | undefined): void {
   const emit = emitter.emit;
-  emitter.emit = function (this: typeof emitter, event: string | symbol, ...args: unknown[]): boolean {
-    const result = runWith(span, Reflect.apply, emit, this, [event, ...args]) as boolean;
+  emitter.emit = function (this: typeof emitter, event: string | symbol) {
+    const result = runWith(span, Reflect.apply, emit, this, arguments) as boolean;
     if (onClose !== undefined && event === 'close') onClose();
     return result;
   } as typeof emitter.emit;
@@ -115,7 +120,7 @@ function runEmitsIn(emitter: IncomingMessage | ServerResponse, span: Span, onClo
 /** `http.server.response.finish`: the status, then the end. */
 export function onResponseFinish(options: ResolvedHttpOptions, message: unknown): void {
   const { response } = message as { response: ServerResponse };
-  const entry = byRequest.get(response);
+  const entry = entryOf(response);
   if (entry !== undefined && !entry.ended) end(entry, options, response, undefined);
 }
 
@@ -144,7 +149,7 @@ function end(entry: ServerSpan, options: ResolvedHttpOptions, response: ServerRe
  */
 export function setHttpRoute(route: string, request?: IncomingMessage): void {
   if (typeof route !== 'string' || route === '') return;
-  const entry = request !== undefined ? byRequest.get(request) : serverSpanOf(activeSpan());
+  const entry = request !== undefined ? entryOf(request) : serverSpanOf(activeSpan());
   if (entry === undefined || entry.ended) return;
   entry.span.setAttribute(ATTR.route, route);
   entry.span.updateName(`${entry.method} ${route}`);
