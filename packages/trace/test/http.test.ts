@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configure, currentSpan, flush, instrumentHttp, setHttpRoute, SpanKind, withSpan, type HttpInstrumentation } from '@x/trace';
 import type { PlainSpan } from '@x/tracer-core';
@@ -153,6 +153,95 @@ describe('server spans', () => {
     // the server, its call and the backend record nothing: their trace is not sampled.
     expect(memory.drain().map((span) => [span.kind, span.attributes['url.full']])).toEqual([[SpanKind.CLIENT, `${url}/`]]);
     expect(downstream[1]).toMatch(new RegExp(`^00-${trace}-[0-9a-f]{16}-00$`));
+  });
+});
+
+describe('what a review found', () => {
+  it('disable() mid-request: spans in flight still end with their status', async () => {
+    instrumentation = instrumentHttp();
+    const url = await serve(async (_req, res) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      res.end('late');
+    });
+    const calls = Promise.all([
+      fetch(url).then((r) => r.text()),
+      new Promise<void>((resolve) => http.get(url, (res) => res.resume().on('end', resolve))),
+    ]);
+    setTimeout(() => instrumentation.disable(), 10);
+    await calls;
+    const all = await spans(4);
+    expect(all).toHaveLength(4);
+    for (const span of byKind(all, SpanKind.SERVER)) {
+      expect(span.attributes['http.response.status_code']).toBe(200);
+      expect(span.attributes['error.type']).toBeUndefined();
+    }
+  });
+
+  it('node:http responses with no body to read end their span: HEAD, 204, and an unread body once the request closes', async () => {
+    instrumentation = instrumentHttp({ server: false });
+    const url = await serve((req, res) => {
+      res.setHeader('connection', 'close');
+      res.statusCode = req.url === '/empty' ? 204 : 200;
+      res.end(req.method === 'HEAD' || req.url === '/empty' ? undefined : 'body nobody reads');
+    });
+    // The responses are never read: the spans must end without that.
+    const send = (path: string, method: string) =>
+      new Promise<void>((resolve) => http.request(`${url}${path}`, { method, agent: false }, () => setTimeout(resolve, 30)).end());
+    await send('/', 'HEAD');
+    await send('/empty', 'GET');
+    await new Promise<void>((resolve) => http.request(`${url}/unread`, { agent: false }, () => setTimeout(resolve, 30)).end());
+    const clients = byKind(await spans(3), SpanKind.CLIENT);
+    expect(clients.map((span) => span.attributes['http.response.status_code']).sort()).toEqual([200, 200, 204]);
+  });
+
+  it('the listener\'s context reaches neither ignored requests nor work a handler leaves after its span ended', async () => {
+    instrumentation = instrumentHttp({ ignorePaths: ['/health'] });
+    const seen: string[] = [];
+    let later!: Promise<void>;
+    const url = await withSpan('boot', () =>
+      serve((req, res) => {
+        seen.push(`${req.url}: ${currentSpan().name}`);
+        later = new Promise((resolve) => setTimeout(() => (seen.push(`after: ${currentSpan().name}`), resolve()), 20));
+        res.end();
+      }),
+    );
+    await (await fetch(`${url}/health`)).text();
+    await (await fetch(`${url}/work`)).text();
+    await later;
+    expect(seen.sort()).toEqual(['/health: ', '/work: GET', 'after: ', 'after: '].sort());
+  });
+
+  it('a tracestate the caller set is kept, and traceparent is added anyway (fetch and node:http)', async () => {
+    instrumentation = instrumentHttp({ server: false });
+    const received: [unknown, unknown][] = [];
+    const url = await serve((req, res) => (received.push([req.headers.traceparent, req.headers.tracestate]), res.end()));
+    await withSpan('job', async () => {
+      await (await fetch(url, { headers: { tracestate: 'v=1' } })).text();
+      await new Promise<void>((resolve) => http.get(url, { headers: { tracestate: 'v=1' } }, (res) => res.resume().on('end', resolve)));
+    });
+    expect(received[0]).toEqual([expect.stringMatching(/^00-/), 'v=1']);
+    expect(received[1]![1]).toBe('v=1');
+    if (nodeHttpInjects) expect(received[1]![0]).toMatch(/^00-/);
+  });
+
+  it('server attributes: bracketed IPv6 hosts, empty ports, absolute-form targets', async () => {
+    instrumentation = instrumentHttp({ client: false, fetch: false });
+    const url = await serve((_req, res) => res.end());
+    const { port } = new URL(url);
+    const raw = (lines: string[]) =>
+      new Promise<void>((resolve, reject) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(`${lines.join('\r\n')}\r\nConnection: close\r\n\r\n`));
+        socket.on('error', reject).on('close', () => resolve()).resume();
+      });
+    await raw(['GET /a HTTP/1.1', 'Host: [::1]:8080']);
+    await raw(['GET /b HTTP/1.1', 'Host: example.com:']);
+    await raw(['GET http://example.com/abs?q=1 HTTP/1.1', 'Host: example.com']);
+    const servers = byKind(await spans(3), SpanKind.SERVER);
+    expect(servers.map((span) => [span.attributes['server.address'], span.attributes['server.port'], span.attributes['url.path'], span.attributes['url.query']])).toEqual([
+      ['::1', 8080, '/a', undefined],
+      ['example.com', undefined, '/b', undefined],
+      ['example.com', undefined, '/abs', 'q=1'],
+    ]);
   });
 });
 

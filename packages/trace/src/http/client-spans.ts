@@ -19,7 +19,7 @@ export interface ClientTarget {
   readonly request: unknown;
 }
 
-const byRequest = new WeakMap<object, { span: Span; ended: boolean }>();
+const byRequest = new WeakMap<object, { span: Span; options: ResolvedHttpOptions; ended: boolean }>();
 
 /** Opens the client span of `target`; undefined for an exporter's own request (see internal-endpoints.ts). */
 export function openClientSpan(tracer: Tracer, options: ResolvedHttpOptions, target: ClientTarget): Span | undefined {
@@ -34,7 +34,7 @@ export function openClientSpan(tracer: Tracer, options: ResolvedHttpOptions, tar
   };
   if (original !== undefined) attributes[ATTR.methodOriginal] = original;
   const span = tracer.openDetached(method === '_OTHER' ? 'HTTP' : method, { kind: SpanKind.CLIENT, attributes });
-  byRequest.set(target.request as object, { span, ended: false });
+  byRequest.set(target.request as object, { span, options, ended: false });
   if (options.onSpan !== undefined) {
     try {
       options.onSpan(span, { kind: 'client', request: target.request });
@@ -50,9 +50,10 @@ export function clientSpanOf(request: object): Span | undefined {
 }
 
 /** Records the response status (and captured headers) on the request's span. */
-export function clientResponse(options: ResolvedHttpOptions, request: object, status: number, header: (name: string) => string[] | undefined): void {
+export function clientResponse(request: object, status: number, header: (name: string) => string[] | undefined): void {
   const entry = byRequest.get(request);
   if (entry === undefined || entry.ended) return;
+  const { options } = entry;
   entry.span.setAttribute(ATTR.statusCode, status);
   const errorType = errorTypeOfStatus(status, 'client');
   if (errorType !== undefined) {
@@ -101,18 +102,33 @@ export function onClientRequest(tracer: Tracer, options: ResolvedHttpOptions, me
   const span = openClientSpan(tracer, options, { method: request.method, url, request });
   if (span === undefined) return;
   if (canInject && !request.headersSent && request.getHeader('traceparent') === undefined) {
-    inject(span, request, (carrier, key, value) => (carrier as ClientRequest).setHeader(key, value));
+    // A tracestate the caller set stays theirs; the traceparent is added all the same.
+    const ownState = request.getHeader('tracestate') !== undefined;
+    inject(span, request, (carrier, key, value) => {
+      if (key !== 'tracestate' || !ownState) (carrier as ClientRequest).setHeader(key, value);
+    });
   }
+  // The request's own end, whatever happens to the response (unread body, socket gone).
+  request.once('close', () => endClientSpan(request));
   for (const name of options.requestHeaders) {
     const value = request.getHeader(name);
     if (value !== undefined) span.setAttribute(`http.request.header.${name}`, Array.isArray(value) ? value : [String(value)]);
   }
 }
 
-/** `http.client.response.finish`: the response's status; the span ends when its body has been read. */
-export function onClientResponse(options: ResolvedHttpOptions, message: unknown): void {
+/**
+ * `http.client.response.finish`: the response's status; the span ends when its body has been read,
+ * at once when no body can follow (HEAD, 1xx, 204, 304, `content-length: 0`), or when the request
+ * closes (see {@link onClientRequest}).
+ */
+export function onClientResponse(message: unknown): void {
   const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
-  clientResponse(options, request, response.statusCode ?? 0, (name) => response.headersDistinct[name]);
+  const status = response.statusCode ?? 0;
+  clientResponse(request, status, (name) => response.headersDistinct[name]);
+  if (request.method === 'HEAD' || status < 200 || status === 204 || status === 304 || response.headers['content-length'] === '0') {
+    endClientSpan(request);
+    return;
+  }
   const done = () => endClientSpan(request);
   response.once('end', done);
   response.once('close', done);

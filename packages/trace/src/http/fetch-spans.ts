@@ -27,8 +27,12 @@ export function onFetchCreate(tracer: Tracer, options: ResolvedHttpOptions, mess
   }
   const span = openClientSpan(tracer, options, { method: request.method, url, request });
   if (span === undefined) return;
-  if (!hasHeader(request.headers, 'traceparent') && !hasHeader(request.headers, 'tracestate')) {
-    inject(span, request, (carrier, key, value) => (carrier as UndiciRequest).addHeader(key, value));
+  if (!hasHeader(request.headers, 'traceparent')) {
+    // A tracestate the caller set stays theirs; the traceparent is added all the same.
+    const ownState = hasHeader(request.headers, 'tracestate');
+    inject(span, request, (carrier, key, value) => {
+      if (key !== 'tracestate' || !ownState) (carrier as UndiciRequest).addHeader(key, value);
+    });
   }
   for (const name of options.requestHeaders) {
     const values = headerValues(request.headers, name);
@@ -36,9 +40,9 @@ export function onFetchCreate(tracer: Tracer, options: ResolvedHttpOptions, mess
   }
 }
 
-export function onFetchHeaders(options: ResolvedHttpOptions, message: unknown): void {
+export function onFetchHeaders(message: unknown): void {
   const { request, response } = message as { request: object; response: { statusCode: number; headers: (Buffer | string)[] } };
-  clientResponse(options, request, response.statusCode, (name) => {
+  clientResponse(request, response.statusCode, (name) => {
     const values: string[] = [];
     const headers = response.headers ?? [];
     for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) values.push(String(headers[i + 1]));

@@ -4,59 +4,70 @@ import { PACKAGE_VERSION } from '../version.js';
 import { onClientError, onClientRequest, onClientResponse } from './client-spans.js';
 import { onFetchCreate, onFetchError, onFetchHeaders, onFetchTrailers } from './fetch-spans.js';
 import { resolveHttpOptions, type HttpInstrumentationOptions } from './http-options.js';
-import { onRequestStart, onResponseFinish } from './server-spans.js';
+import { onRequestStart } from './server-spans.js';
 
 /** What `instrumentHttp` returns. */
 export interface HttpInstrumentation {
-  /** Stops creating spans (spans in flight still end). Idempotent. */
+  /** Stops creating spans; spans in flight still end. Idempotent. */
   disable(): void;
 }
 
 let active: HttpInstrumentation | undefined;
 
+/** Subscribes `handler` to `channel`; a throw in it never reaches the request it observes. */
+function subscribe(channel: string, handler: (message: unknown) => void): (message: unknown) => void {
+  const safe = (message: unknown) => {
+    try {
+      handler(message);
+    } catch {
+      // The request goes on untraced.
+    }
+  };
+  diagnostics.subscribe(channel, safe);
+  return safe;
+}
+
+let endsSubscribed = false;
+
 /**
- * Automatic HTTP spans through `diagnostics_channel` only: no patching of `http`, no loader flags,
- * the same under ESM and CommonJS. SERVER spans for `node:http`/`node:https` servers, CLIENT spans
- * for their requests and for `fetch`/undici, with W3C Trace Context extracted from requests and
- * injected into outgoing ones. One call per process; a second call replaces the first.
+ * The channels that end client spans stay subscribed once the first instrumentation started:
+ * `disable()` stops new spans, and the spans already in flight still end. They cost a WeakMap
+ * lookup per event when nothing is in flight. (Server spans end through their response's own emit.)
+ */
+function subscribeEnds(): void {
+  if (endsSubscribed) return;
+  endsSubscribed = true;
+  subscribe('http.client.response.finish', onClientResponse);
+  subscribe('http.client.request.error', onClientError);
+  subscribe('undici:request:headers', onFetchHeaders);
+  subscribe('undici:request:trailers', onFetchTrailers);
+  subscribe('undici:request:error', onFetchError);
+}
+
+/**
+ * Automatic HTTP spans through `diagnostics_channel` only: no patching of the `http` module, no
+ * loader flags, the same under ESM and CommonJS. SERVER spans for `node:http`/`node:https`
+ * servers, CLIENT spans for their requests and for `fetch`/undici, with W3C Trace Context extracted
+ * from requests and injected into outgoing ones. One call per process; a second call replaces the
+ * first.
  * @throws InvalidOptionError for a bad option.
  */
 export function instrumentHttp(options?: HttpInstrumentationOptions): HttpInstrumentation {
   const resolved = resolveHttpOptions(options);
   active?.disable();
   const tracer = getTracer('@x/trace/http', PACKAGE_VERSION);
-  const subscriptions: [string, (message: unknown) => void][] = [];
-  const on = (channel: string, handler: (message: unknown) => void) => {
-    // Instrumentation must never break the request it observes.
-    const safe = (message: unknown) => {
-      try {
-        handler(message);
-      } catch {
-        // Counted nowhere better: the request goes on untraced.
-      }
-    };
-    diagnostics.subscribe(channel, safe);
-    subscriptions.push([channel, safe]);
-  };
-  if (resolved.server) {
-    on('http.server.request.start', (message) => onRequestStart(tracer, resolved, message));
-    on('http.server.response.finish', (message) => onResponseFinish(resolved, message));
-  }
+  subscribeEnds();
+  const starts: [string, (message: unknown) => void][] = [];
+  const on = (channel: string, handler: (message: unknown) => void) => starts.push([channel, subscribe(channel, handler)]);
+  if (resolved.server) on('http.server.request.start', (message) => onRequestStart(tracer, resolved, message));
   if (resolved.client) {
     on('http.client.request.created', (message) => onClientRequest(tracer, resolved, message, true));
     on('http.client.request.start', (message) => onClientRequest(tracer, resolved, message, false));
-    on('http.client.response.finish', (message) => onClientResponse(resolved, message));
-    on('http.client.request.error', onClientError);
   }
-  if (resolved.fetch) {
-    on('undici:request:create', (message) => onFetchCreate(tracer, resolved, message));
-    on('undici:request:headers', (message) => onFetchHeaders(resolved, message));
-    on('undici:request:trailers', onFetchTrailers);
-    on('undici:request:error', onFetchError);
-  }
+  if (resolved.fetch) on('undici:request:create', (message) => onFetchCreate(tracer, resolved, message));
   const instrumentation: HttpInstrumentation = {
     disable() {
-      for (const [channel, handler] of subscriptions.splice(0)) diagnostics.unsubscribe(channel, handler);
+      for (const [channel, handler] of starts.splice(0)) diagnostics.unsubscribe(channel, handler);
       if (active === instrumentation) active = undefined;
     },
   };

@@ -11,16 +11,23 @@ import { ATTR, errorTypeOfStatus, normalizeMethod, redactQuery } from './semanti
 interface ServerSpan {
   readonly span: Span;
   readonly method: string;
+  readonly options: ResolvedHttpOptions;
   ended: boolean;
 }
+
+/** Marks a request whose path is ignored: its handler runs with no span, not the listener's context. */
+const IGNORED = Object.freeze({ ignored: true });
 
 /**
  * The server span of a request and of its response, kept on the objects themselves under a symbol
  * (a WeakMap entry per request costs more, in the garbage collector's ephemeron work, than a property).
  */
 const ENTRY = Symbol('x-trace.server-span');
-type Carrying = { [ENTRY]?: ServerSpan };
-const entryOf = (message: object): ServerSpan | undefined => (message as Carrying)[ENTRY];
+type Carrying = { [ENTRY]?: ServerSpan | typeof IGNORED };
+const entryOf = (message: object): ServerSpan | undefined => {
+  const entry = (message as Carrying)[ENTRY];
+  return entry === undefined || entry === IGNORED ? undefined : (entry as ServerSpan);
+};
 const bySpan = new WeakMap<Span, ServerSpan>();
 
 /** Events a server emits with a request whose handler must run in the request's span. */
@@ -43,10 +50,12 @@ const PATCHED = Symbol('x-trace.server-emit');
  */
 export function onRequestStart(tracer: Tracer, options: ResolvedHttpOptions, message: unknown): void {
   const { request, response, server } = message as { request: IncomingMessage; response: ServerResponse; server: Server };
-  const target = request.url ?? '/';
-  const query = target.indexOf('?');
-  const path = query < 0 ? target : target.slice(0, query);
-  if (isIgnored(path, options.ignorePaths)) return;
+  const { path, query } = splitTarget(request.url ?? '/');
+  if (isIgnored(path, options.ignorePaths)) {
+    (request as Carrying)[ENTRY] = IGNORED;
+    patchServer(server);
+    return;
+  }
   const { method, original } = normalizeMethod(request.method);
   const attributes: Record<string, string | number | string[]> = {
     [ATTR.method]: method,
@@ -55,7 +64,7 @@ export function onRequestStart(tracer: Tracer, options: ResolvedHttpOptions, mes
     [ATTR.protocolVersion]: request.httpVersion,
   };
   if (original !== undefined) attributes[ATTR.methodOriginal] = original;
-  if (query >= 0) attributes[ATTR.urlQuery] = redactQuery(target.slice(query + 1), options.sensitive);
+  if (query !== undefined) attributes[ATTR.urlQuery] = redactQuery(query, options.sensitive);
   const host = hostAndPort(request.headers.host);
   if (host !== undefined) {
     attributes[ATTR.serverAddress] = host.address;
@@ -73,17 +82,21 @@ export function onRequestStart(tracer: Tracer, options: ResolvedHttpOptions, mes
     parent: extract(request) ?? null,
     attributes,
   });
-  const entry: ServerSpan = { span, method: method === '_OTHER' ? 'HTTP' : method, ended: false };
+  const entry: ServerSpan = { span, method: method === '_OTHER' ? 'HTTP' : method, options, ended: false };
   (request as Carrying)[ENTRY] = entry;
   (response as Carrying)[ENTRY] = entry;
   bySpan.set(span, entry);
-  span.previous = activeSpan();
-  patchServer(server);
+  // No span before it: once it ends, code it started runs in no span, not in the listener's context.
+  span.previous = undefined;
   runEmitsIn(request, span, undefined);
-  // A client that goes away before the response is finished: the span still ends, as an error.
-  runEmitsIn(response, span, () => {
-    if (!entry.ended) end(entry, options, response, 'aborted');
+  // The response's own `finish` ends the span (so a disable() in between changes nothing), and a
+  // client that goes away first (`close` before `finish`) ends it as an error.
+  runEmitsIn(response, span, (event) => {
+    if (entry.ended) return;
+    if (event === 'finish') end(entry, response, undefined);
+    else if (event === 'close') end(entry, response, 'aborted');
   });
+  patchServer(server);
   if (options.onSpan !== undefined) {
     try {
       options.onSpan(span, { kind: 'server', request });
@@ -93,38 +106,44 @@ export function onRequestStart(tracer: Tracer, options: ResolvedHttpOptions, mes
   }
 }
 
-/** Wraps `server.emit` once: a request event runs its listeners in the request's span. */
+/**
+ * Wraps `server.emit` once: a request event runs its listeners in the request's span (an ignored
+ * request in none). A server whose `emit` cannot be replaced keeps it: its handlers then run
+ * without the span as current, the span itself is unaffected.
+ */
 function patchServer(server: Server & { [PATCHED]?: true }): void {
   if (server[PATCHED]) return;
-  const emit = server.emit;
-  Object.defineProperty(server, PATCHED, { value: true });
-  server.emit = function (this: Server, event: string | symbol, request?: unknown) {
-    if (REQUEST_EVENTS.has(event) && typeof request === 'object' && request !== null) {
-      const entry = entryOf(request);
-      if (entry !== undefined) return runWith(entry.span, Reflect.apply, emit, this, arguments) as boolean;
-    }
-    return Reflect.apply(emit, this, arguments) as boolean;
-  } as Server['emit'];
+  try {
+    const emit = server.emit;
+    server.emit = function (this: Server, event: string | symbol, request?: unknown) {
+      if (REQUEST_EVENTS.has(event) && typeof request === 'object' && request !== null) {
+        const entry = (request as Carrying)[ENTRY];
+        if (entry !== undefined) return runWith(entry === IGNORED ? undefined : (entry as ServerSpan).span, Reflect.apply, emit, this, arguments) as boolean;
+      }
+      return Reflect.apply(emit, this, arguments) as boolean;
+    } as Server['emit'];
+    Object.defineProperty(server, PATCHED, { value: true });
+  } catch {
+    // A frozen server or a non-writable emit: see above.
+  }
 }
 
-/** Makes `emitter`'s listeners run in `span`; `onClose` runs after its `close` event. */
-function runEmitsIn(emitter: IncomingMessage | ServerResponse, span: Span, onClose: (() => void) | undefined): void {
-  const emit = emitter.emit;
-  emitter.emit = function (this: typeof emitter, event: string | symbol) {
-    const result = runWith(span, Reflect.apply, emit, this, arguments) as boolean;
-    if (onClose !== undefined && event === 'close') onClose();
-    return result;
-  } as typeof emitter.emit;
+/** Makes `emitter`'s listeners run in `span`; `after` is told each event once its listeners ran. */
+function runEmitsIn(emitter: IncomingMessage | ServerResponse, span: Span, after: ((event: string | symbol) => void) | undefined): void {
+  try {
+    const emit = emitter.emit;
+    emitter.emit = function (this: typeof emitter, event: string | symbol) {
+      const result = runWith(span, Reflect.apply, emit, this, arguments) as boolean;
+      if (after !== undefined) after(event);
+      return result;
+    } as typeof emitter.emit;
+  } catch {
+    // A frozen emitter: its listeners run without the span as current.
+  }
 }
 
-/** `http.server.response.finish`: the status, then the end. */
-export function onResponseFinish(options: ResolvedHttpOptions, message: unknown): void {
-  const { response } = message as { response: ServerResponse };
-  const entry = entryOf(response);
-  if (entry !== undefined && !entry.ended) end(entry, options, response, undefined);
-}
-
-function end(entry: ServerSpan, options: ResolvedHttpOptions, response: ServerResponse, aborted: string | undefined): void {
+function end(entry: ServerSpan, response: ServerResponse, aborted: string | undefined): void {
+  const { options } = entry;
   entry.ended = true;
   const { span } = entry;
   const status = response.statusCode;
@@ -164,11 +183,31 @@ function serverSpanOf(span: Span | undefined): ServerSpan | undefined {
   return undefined;
 }
 
+/**
+ * `server.address` and `server.port` from a Host header: `[::1]:8080` is `::1` and 8080, an empty
+ * or malformed port is absent.
+ */
 function hostAndPort(host: string | undefined): { address: string; port: number | undefined } | undefined {
   if (host === undefined || host === '') return undefined;
   const bracket = host.startsWith('[') ? host.indexOf(']') : -1;
   const colon = bracket >= 0 ? host.indexOf(':', bracket) : host.lastIndexOf(':');
-  if (colon < 0) return { address: host, port: undefined };
-  const port = Number(host.slice(colon + 1));
-  return { address: host.slice(0, colon), port: Number.isInteger(port) ? port : undefined };
+  const address = bracket >= 0 ? host.slice(1, bracket) : colon < 0 ? host : host.slice(0, colon);
+  const portText = colon < 0 ? '' : host.slice(colon + 1);
+  const port = portText === '' ? Number.NaN : Number(portText);
+  return { address, port: Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined };
+}
+
+/** Path and query of a request target; an absolute-form target (`GET http://host/path`) too. */
+function splitTarget(target: string): { path: string; query: string | undefined } {
+  let text = target;
+  if (!text.startsWith('/')) {
+    try {
+      const url = new URL(text);
+      text = url.pathname + url.search;
+    } catch {
+      // Not a URL either (`*` of OPTIONS): kept as it is.
+    }
+  }
+  const mark = text.indexOf('?');
+  return mark < 0 ? { path: text, query: undefined } : { path: text.slice(0, mark), query: text.slice(mark + 1) };
 }

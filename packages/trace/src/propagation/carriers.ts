@@ -5,7 +5,10 @@
  * `TextMapGetter`/`TextMapSetter`, may be given for anything else.
  */
 
-/** Reads every value of `key` (a lowercase name) from `carrier`, in order; [] when none. */
+/**
+ * Reads every value of `key` (a lowercase name) from `carrier`, in order; [] when none. Bytes
+ * (Kafka message headers, binary metadata) are read as Latin-1 text, which the headers' ASCII is.
+ */
 export type CarrierGetter<C = unknown> = (carrier: C, key: string) => readonly string[] | string | undefined;
 /** Writes `value` as the only value of `key` (a lowercase name) in `carrier`. */
 export type CarrierSetter<C = unknown> = (carrier: C, key: string, value: string) => void;
@@ -70,7 +73,8 @@ function rawValues(raw: readonly string[], key: string): string[] {
 function toList(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap((item) => (typeof item === 'string' ? [item] : Buffer.isBuffer(item) ? [] : [String(item)]));
+  if (value instanceof Uint8Array) return [Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1')];
+  if (Array.isArray(value)) return value.flatMap((item) => toList(item));
   return [];
 }
 

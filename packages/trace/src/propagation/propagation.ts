@@ -51,8 +51,10 @@ export function inject(span: Span | RemoteContext | undefined, carrier: unknown,
     ({ traceId, spanId, traceState } = context);
     flags = (context.sampled ? FLAG_SAMPLED : 0) | (context.random ? FLAG_RANDOM : 0);
   } else if (from instanceof RemoteContext) {
-    ({ traceId, spanId, traceState } = from);
-    flags = (from.sampled ? FLAG_SAMPLED : 0) | (from.random ? FLAG_RANDOM : 0);
+    // Passing a received context on unchanged: no span of ours, so no entry of ours either.
+    writeValue(carrier, TRACEPARENT, formatTraceParent(from.traceId, from.spanId, (from.sampled ? FLAG_SAMPLED : 0) | (from.random ? FLAG_RANDOM : 0)), setter);
+    if (from.traceState !== '') writeValue(carrier, TRACESTATE, from.traceState, setter);
+    return;
   } else return;
   writeValue(carrier, TRACEPARENT, formatTraceParent(traceId, spanId, flags), setter);
   const key = propagationSettings.traceStateKey;
