@@ -3,6 +3,7 @@
 // instrumentation scopes, and configure() to send spans to any TracerPlugin.
 
 import { InvalidOptionError, type InstrumentationScope } from '@x/tracer-core';
+import { describe } from '@x/tracer-core/internal';
 import { applyConfiguration, readConfiguration, type ConfigureOptions } from './configure.js';
 import type { SpanRecord } from './span-record.js';
 import { TraceRuntime, type TraceStats } from './trace-runtime.js';
@@ -70,7 +71,7 @@ export function clear(): void {
  * @throws InvalidOptionError for anything but a boolean.
  */
 export function setEnabled(enabled: boolean): void {
-  if (typeof enabled !== 'boolean') throw new InvalidOptionError(`setEnabled() takes true or false, got ${typeof enabled}`);
+  if (typeof enabled !== 'boolean') throw new InvalidOptionError(`setEnabled() takes true or false, got ${describe(enabled)}`);
   runtime.enabled = enabled;
 }
 
@@ -94,8 +95,8 @@ const MAX_REMEMBERED_SCOPES = 1024;
  * @throws InvalidOptionError when `name` is not a non-empty string or `version` not a string.
  */
 export function getTracer(name: string, version?: string): Tracer {
-  if (typeof name !== 'string' || name === '') throw new InvalidOptionError(`getTracer(): name must be a non-empty string, got ${typeof name === 'string' ? '""' : typeof name}`);
-  if (version !== undefined && typeof version !== 'string') throw new InvalidOptionError(`getTracer(): version must be a string, got ${typeof version}`);
+  if (typeof name !== 'string' || name === '') throw new InvalidOptionError(`getTracer(): name must be a non-empty string, got ${describe(name)}`);
+  if (version !== undefined && typeof version !== 'string') throw new InvalidOptionError(`getTracer(): version must be a string, got ${describe(version)}`);
   const key = version === undefined ? name : `${name}\u0000${version}`;
   let tracer = scopes.get(key);
   if (tracer === undefined) {

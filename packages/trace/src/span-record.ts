@@ -48,43 +48,30 @@ export interface SpanRecord {
 /** The fields of a record, as the span builds them. */
 export interface RecordFields extends Omit<SpanRecord, 'span_id'> {}
 
-/** The seed's `TraceRecord`, the name the class shows in `console.log`. */
-class TraceRecord implements SpanRecord {
-  readonly id: bigint;
-  readonly span_id: bigint;
-  readonly name: string;
-  readonly started_at: bigint;
-  readonly duration_ms: number;
-  readonly parent_id: bigint | null;
-  declare readonly attributes?: unknown;
-  declare readonly result?: unknown;
-  readonly events: readonly TraceEvent[];
-  readonly trace_id: string | null;
-  readonly wire_span_id: string | null;
-  readonly wire_parent_span_id: string | null;
-  readonly scope: InstrumentationScope;
-  readonly status: RecordStatus;
-  declare readonly status_message?: string;
-  readonly dropped_events: number;
+/** The seed's `TraceRecord`, the name the class shows in `console.log`; its fields are SpanRecord's. */
+interface TraceRecord extends SpanRecord {}
 
+class TraceRecord {
   constructor(fields: RecordFields) {
-    this.id = fields.id;
-    this.span_id = fields.id;
-    this.name = fields.name;
-    this.started_at = fields.started_at;
-    this.duration_ms = fields.duration_ms;
-    this.parent_id = fields.parent_id;
-    // Assigned only when given, so the seed's optional fields are absent rather than undefined.
-    if (fields.attributes !== undefined) (this as { attributes?: unknown }).attributes = fields.attributes;
-    if (fields.result !== undefined) (this as { result?: unknown }).result = fields.result;
-    this.events = fields.events;
-    this.trace_id = fields.trace_id;
-    this.wire_span_id = fields.wire_span_id;
-    this.wire_parent_span_id = fields.wire_parent_span_id;
-    this.scope = fields.scope;
-    this.status = fields.status;
-    if (fields.status_message !== undefined) (this as { status_message?: string }).status_message = fields.status_message;
-    this.dropped_events = fields.dropped_events;
+    // Assigned in the seed's order; the optional fields only when given, so they are absent
+    // rather than undefined.
+    const self = this as { -readonly [K in keyof SpanRecord]: SpanRecord[K] };
+    self.id = fields.id;
+    self.span_id = fields.id;
+    self.name = fields.name;
+    self.started_at = fields.started_at;
+    self.duration_ms = fields.duration_ms;
+    self.parent_id = fields.parent_id;
+    if (fields.attributes !== undefined) self.attributes = fields.attributes;
+    if (fields.result !== undefined) self.result = fields.result;
+    self.events = fields.events;
+    self.trace_id = fields.trace_id;
+    self.wire_span_id = fields.wire_span_id;
+    self.wire_parent_span_id = fields.wire_parent_span_id;
+    self.scope = fields.scope;
+    self.status = fields.status;
+    if (fields.status_message !== undefined) self.status_message = fields.status_message;
+    self.dropped_events = fields.dropped_events;
   }
 
   /** The seed's JSON form: bigints as numbers (as text when a number cannot hold them exactly). */

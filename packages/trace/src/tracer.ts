@@ -1,5 +1,5 @@
 import { SpanHandle, type InstrumentationScope, type SpanKind, type SpanStart } from '@x/tracer-core';
-import { isSpanKind, now, ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
+import { describe, isSpanKind, now, ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
 import { keyOf, NOT_RECORDED_ID, readLocalId } from './local-id.js';
 import { activeSpan, enterSpan, leaveSpan, runInSpan } from './span-context.js';
 import { NOT_RECORDED, type SpanRecord } from './span-record.js';
@@ -77,7 +77,7 @@ export class Tracer {
    */
   end = (id: bigint | number, result?: unknown): SpanRecord => {
     const local = readLocalId(id);
-    if (local === undefined) throw invalidSpan(`end() takes a span id (a bigint from start()), got ${describeValue(id)}`);
+    if (local === undefined) throw invalidSpan(`end() takes a span id (a bigint from start()), got ${describe(id)}`);
     if (local === NOT_RECORDED_ID) return NOT_RECORDED;
     const span = this.#runtime.live.get(keyOf(local));
     if (span === undefined) throw spanNotFound(local);
@@ -135,7 +135,7 @@ export class Tracer {
    */
   withSpan = <T>(name: string, fn: (span: Span) => T, options?: SpanOptions): WithSpanResult<T> => {
     const runtime = this.#runtime;
-    if (typeof fn !== 'function') throw new TypeError(`withSpan(name, fn): fn must be a function, got ${describeValue(fn)}`);
+    if (typeof fn !== 'function') throw new TypeError(`withSpan(name, fn): fn must be a function, got ${describe(fn)}`);
     if (!runtime.enabled) return fn(INERT_SPAN) as WithSpanResult<T>;
     const current = activeSpan();
     let parent: Parent;
@@ -194,7 +194,7 @@ export class Tracer {
     if (given === null) return ROOT;
     if (given instanceof Span) return given.localId === 0 ? ROOT : { span: given, handle: given.handle };
     if (given instanceof RemoteContext) return { span: undefined, handle: contractParent(given), remote: given };
-    if (typeof given !== 'object') throw invalidSpan(`parent must be a span, a { id } handle, a SpanHandle or null, got ${describeValue(given)}`);
+    if (typeof given !== 'object') throw badParent(given);
     const id = readField(given, 'id');
     if (id !== undefined) {
       const span = this.#spanOf(given as { id: bigint });
@@ -202,14 +202,14 @@ export class Tracer {
     }
     if (SpanHandle.isValid(given)) return { span: undefined, handle: given };
     if (SpanHandle.isInvalid(given)) return { span: undefined, handle: SpanHandle.INVALID };
-    throw invalidSpan(`parent must be a span, a { id } handle, a SpanHandle or null, got ${describeValue(given)}`);
+    throw badParent(given);
   }
 
   /** The live span a handle names; undefined for the not-recorded id 0. Throws for anything else. */
   #spanOf(handle: unknown): Span | undefined {
     if (handle instanceof Span) return handle.localId === 0 ? undefined : handle;
     const id = readLocalId(typeof handle === 'object' && handle !== null ? readField(handle, 'id') : undefined);
-    if (id === undefined) throw invalidSpan(`expected a span handle ({ id, name }), got ${describeValue(handle)}`);
+    if (id === undefined) throw invalidSpan(`expected a span handle ({ id, name }), got ${describe(handle)}`);
     if (id === NOT_RECORDED_ID) return undefined;
     const span = this.#runtime.live.get(keyOf(id));
     if (span === undefined) throw spanNotFound(id);
@@ -346,11 +346,8 @@ function readField(value: object, key: string): unknown {
   }
 }
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object without a span id';
+function badParent(given: unknown): TraceError {
+  return invalidSpan(`parent must be a span, a { id } handle, a SpanHandle or null, got ${describe(given)}`);
 }
 
 function invalidSpan(message: string): TraceError {

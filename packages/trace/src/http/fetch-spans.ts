@@ -1,3 +1,4 @@
+import { pairValues } from '../propagation/carriers.js';
 import { inject } from '../propagation/propagation.js';
 import type { Tracer } from '../tracer.js';
 import { clientResponse, endClientSpan, openClientSpan } from './client-spans.js';
@@ -43,9 +44,7 @@ export function onFetchCreate(tracer: Tracer, options: ResolvedHttpOptions, mess
 export function onFetchHeaders(message: unknown): void {
   const { request, response } = message as { request: object; response: { statusCode: number; headers: (Buffer | string)[] } };
   clientResponse(request, response.statusCode, (name) => {
-    const values: string[] = [];
-    const headers = response.headers ?? [];
-    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) values.push(String(headers[i + 1]));
+    const values = pairValues(response.headers ?? [], name);
     return values.length > 0 ? values : undefined;
   });
 }
@@ -61,10 +60,9 @@ export function onFetchError(message: unknown): void {
 
 /** undici keeps request headers as `[name, value, ...]` (v6+) or as `name: value\r\n` text (older). */
 function headerValues(headers: UndiciRequest['headers'], name: string): string[] {
+  if (Array.isArray(headers)) return pairValues(headers, name);
   const values: string[] = [];
-  if (Array.isArray(headers)) {
-    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) values.push(String(headers[i + 1]));
-  } else if (typeof headers === 'string') {
+  if (typeof headers === 'string') {
     for (const line of headers.split('\r\n')) {
       const colon = line.indexOf(':');
       if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) values.push(line.slice(colon + 1).trim());

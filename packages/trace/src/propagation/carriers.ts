@@ -30,7 +30,7 @@ export function readValues(carrier: unknown, key: string, getter?: CarrierGetter
     // An IncomingMessage: its raw header lines, each one as sent (repeats included), read in place
     // (`headersDistinct` would build an object of every header on each request).
     const raw = (carrier as { rawHeaders?: unknown }).rawHeaders;
-    if (Array.isArray(raw)) return rawValues(raw as string[], key);
+    if (Array.isArray(raw)) return pairValues(raw, key);
     if (typeof Headers === 'function' && carrier instanceof Headers) return toList(carrier.get(key));
     if (carrier instanceof Map) return toList(carrier.get(key) ?? findKey(carrier, key));
     if (typeof (carrier as MetadataLike).get === 'function') return toList((carrier as MetadataLike).get(key));
@@ -61,11 +61,16 @@ export function writeValue(carrier: unknown, key: string, value: string, setter?
   }
 }
 
-function rawValues(raw: readonly string[], key: string): string[] {
+/**
+ * The values of `key` (lowercase) in a flat `[name, value, name, value, ...]` list, as Node's
+ * `rawHeaders` and undici's request and response headers keep them (names and values as strings or
+ * Buffers), in order.
+ */
+export function pairValues(pairs: readonly unknown[], key: string): string[] {
   const values: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === key.length && name.toLowerCase() === key) values.push(raw[i + 1]!);
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const name = String(pairs[i]);
+    if (name.length === key.length && name.toLowerCase() === key) values.push(String(pairs[i + 1]));
   }
   return values;
 }
