@@ -1,12 +1,13 @@
 import {
   SpanHandle,
+  toUnixNanos,
   SpanStatusCode,
   type AttributeValue,
   type InstrumentationScope,
   type SpanStatus,
   type TracerPlugin,
 } from '@x/tracer-core';
-import { now, ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
+import { now } from '@x/tracer-core/internal';
 import { toBigInt, type LocalId } from './local-id.js';
 import { RecordNotes } from './record-notes.js';
 import type { RecordStatus, SpanRecord } from './span-record.js';
@@ -336,7 +337,7 @@ export class Span implements SpanHandle {
           if (flat !== undefined) for (const name in flat) plugin.setAttribute(this.#handle, name, flat[name]!);
         }
         if (at === undefined) plugin.endSpan(this.#handle);
-        else plugin.endSpan(this.#handle, ORIGIN_UNIX_NANOS + BigInt(Math.round(at)));
+        else plugin.endSpan(this.#handle, toUnixNanos(at));
       } catch {
         runtime.counters.tracerErrors++;
       }

@@ -1,5 +1,5 @@
-import { SpanHandle, type InstrumentationScope, type SpanKind, type SpanStart } from '@x/tracer-core';
-import { describe, isSpanKind, now, ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
+import { SpanHandle, toUnixNanos, type InstrumentationScope, type SpanKind, type SpanStart } from '@x/tracer-core';
+import { describe, isSpanKind, now } from '@x/tracer-core/internal';
 import { keyOf, NOT_RECORDED_ID, readLocalId } from './local-id.js';
 import { activeSpan, enterSpan, leaveSpan, runInSpan } from './span-context.js';
 import { NOT_RECORDED, type SpanRecord } from './span-record.js';
@@ -243,7 +243,7 @@ export class Tracer {
         kind: isSpanKind(kind) ? kind : undefined,
         parent: parentHandle,
         attributes: toAttributes(attributes),
-        startTimeUnixNanos: at === undefined ? undefined : ORIGIN_UNIX_NANOS + BigInt(Math.round(at)),
+        startTimeUnixNanos: at === undefined ? undefined : toUnixNanos(at),
         scope,
         traceState: parent.remote?.traceState ?? parent.span?.traceState,
       };
