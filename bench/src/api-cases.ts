@@ -108,7 +108,7 @@ function medianOf(count: number, measure: () => number): number {
 }
 
 /** A tracer that samples nothing, as a head sampler at 0% does. */
-const sampleNothing: TracerPlugin = {
+export const sampleNothing: TracerPlugin = {
   name: 'sample-nothing',
   startSpan: () => SpanHandle.INVALID,
   setAttribute() {},

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 export interface CountingReceiver {
   readonly url: string;
   readonly tracesUrl: string;
+  /** The receiver's process id. */
+  readonly pid: number;
   /** Spans and requests received, and the bytes of their bodies. */
   count(): Promise<{ spans: number; requests: number; bytes: number }>;
   reset(): Promise<void>;
@@ -25,6 +27,7 @@ export async function startCountingReceiver(): Promise<CountingReceiver> {
   const get = async (path: string) => (await fetch(`${url}${path}`)).json() as Promise<{ spans: number; requests: number; bytes: number }>;
   return {
     url,
+    pid: child.pid!,
     tracesUrl: `${url}/v1/traces`,
     count: () => get('/count'),
     reset: async () => void (await get('/reset')),

@@ -133,7 +133,8 @@ function runEmitsIn(emitter: IncomingMessage | ServerResponse, span: Span, after
   try {
     const emit = emitter.emit;
     emitter.emit = function (this: typeof emitter, event: string | symbol) {
-      const result = runWith(span, Reflect.apply, emit, this, arguments) as boolean;
+      // An event nobody listens to has no code to run in the span: no context switch for it.
+      const result = (this.listenerCount(event) === 0 ? Reflect.apply(emit, this, arguments) : runWith(span, Reflect.apply, emit, this, arguments)) as boolean;
       if (after !== undefined) after(event);
       return result;
     } as typeof emitter.emit;
