@@ -235,6 +235,8 @@ export class Tracer {
     const unsampled = parentHandle === SpanHandle.INVALID;
     let plugin = runtime.plugin;
     let handle: SpanHandle = SpanHandle.INVALID;
+    // The tracestate the tracer recorded (a sampler adds its threshold there): what children and inject carry on.
+    let recordedTraceState: string | undefined;
     if (unsampled) plugin = undefined;
     else if (plugin !== undefined) {
       // Every field present, undefined or not: one object shape for every call the tracer sees.
@@ -255,6 +257,9 @@ export class Tracer {
         if (handle === SpanHandle.INVALID || typeof handle !== 'object' || handle === null) {
           handle = SpanHandle.INVALID;
           plugin = undefined;
+        } else if (plugin.traceState !== undefined) {
+          const recorded = plugin.traceState(handle);
+          if (typeof recorded === 'string') recordedTraceState = recorded;
         }
       } catch {
         // A tracer must not throw; one that does loses the span, the records do not.
@@ -269,7 +274,7 @@ export class Tracer {
     const collects = keepsRecord || !ownedByWithSpan;
     const { span: parentSpan, remote } = parent;
     return new Span({
-      traceState: remote?.traceState ?? parentSpan?.traceState ?? '',
+      traceState: recordedTraceState ?? remote?.traceState ?? parentSpan?.traceState ?? '',
       // Ids we draw are random; a continued trace keeps the flag it came with.
       random: remote?.random ?? parentSpan?.random ?? true,
       traceIdToContinue:

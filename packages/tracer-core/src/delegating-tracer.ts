@@ -4,9 +4,10 @@ import type { SpanEvent, SpanStart, TracerPlugin } from './tracer-plugin.js';
 
 /**
  * The recording calls of the contract, on their own: what a recorder or a fan-out strategy offers.
- * `updateName`, optional for plugins, is required here: every recorder and strategy has it.
+ * `updateName`, optional for plugins, is required here: every recorder and strategy has it;
+ * `traceState` stays optional (a strategy that cannot answer leaves it out).
  */
-export type RecordingCalls = Pick<TracerPlugin, 'startSpan' | 'setAttribute' | 'setStatus' | 'addEvent' | 'endSpan'> &
+export type RecordingCalls = Pick<TracerPlugin, 'startSpan' | 'setAttribute' | 'setStatus' | 'addEvent' | 'endSpan' | 'traceState'> &
   Required<Pick<TracerPlugin, 'updateName'>>;
 
 /**
@@ -40,5 +41,9 @@ export abstract class DelegatingTracer implements RecordingCalls {
 
   updateName(span: SpanHandle, name: string): void {
     this.recording.updateName(span, name);
+  }
+
+  traceState(span: SpanHandle): string | undefined {
+    return this.recording.traceState?.(span);
   }
 }

@@ -267,6 +267,11 @@ export class SpanRecorder {
     span.name = kept;
   }
 
+  /** The live span's tracestate ('' for none); undefined when `handle` names no live span. */
+  traceState(handle: SpanHandle): string | undefined {
+    return this.#live.target(handle)?.traceState;
+  }
+
   endSpan(handle: SpanHandle, endTimeUnixNanos?: bigint): void {
     const span = this.#live.target(handle);
     if (span === undefined) return;

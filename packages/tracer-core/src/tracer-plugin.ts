@@ -136,6 +136,16 @@ export interface TracerPlugin {
    * fan-out forwards it to the children that have it and skips the others.
    */
   updateName?(span: SpanHandle, name: string): void;
+  /**
+   * The W3C `tracestate` a live span carries as this tracer recorded it ('' for none), undefined
+   * for an unknown, ended, foreign or INVALID handle. A tracer may record another tracestate than
+   * the start's: a sampler writes its threshold (`ot=th:...`) there. Callers that propagate a span
+   * (`inject`) or start its children read it here, so what the next service receives is what
+   * this tracer decided. Synchronous, no I/O, never throws.
+   *
+   * Optional: call it as `plugin.traceState?.(span)`; without it, the start's tracestate stands.
+   */
+  traceState?(span: SpanHandle): string | undefined;
   /** Delivers what is buffered. Rejects with a `TracerError`; never throws synchronously. */
   flush(): Promise<void>;
   shutdown?(options?: ShutdownOptions): Promise<void>;

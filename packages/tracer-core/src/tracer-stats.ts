@@ -28,8 +28,8 @@ export interface LastError {
 /**
  * A tracer's counters. At every moment they balance:
  *
- *     spansStarted = spansExported + spansBuffered + spansLive + sum(spansDropped)
- *     spansEnded   = spansExported + spansBuffered + sum(spansDropped except 'live-evicted')
+ *     spansStarted = spansExported + spansBuffered + spansLive + sum(spansDropped) + spansSampledOut
+ *     spansEnded   = spansExported + spansBuffered + sum(spansDropped except 'live-evicted') + spansSampledOut
  *
  * `spansBuffered` counts ended spans not yet delivered, including those in an export in flight.
  */
@@ -42,6 +42,11 @@ export interface TracerStats {
   /** Approximate bytes of the buffered spans (the figure `maxBufferedBytes` caps). */
   readonly bytesBuffered: number;
   readonly spansDropped: Readonly<Record<DropReason, number>>;
+  /**
+   * Spans recorded and then not delivered by a sampling decision (a tail sampler's trace that no
+   * rule kept): a decision, not a loss, so apart from `spansDropped`. Absent: none.
+   */
+  readonly spansSampledOut?: number;
   /** Attributes, events and links dropped by limits or because their value was not valid. */
   readonly attributesDropped: number;
   /**
@@ -72,13 +77,14 @@ function sumDropped(stats: TracerStats, except?: DropReason): number {
  * else a sentence saying which one does not and by how much.
  */
 export function ledgerProblem(stats: TracerStats): string | undefined {
-  const accounted = stats.spansExported + stats.spansBuffered + stats.spansLive + sumDropped(stats);
+  const sampledOut = stats.spansSampledOut ?? 0;
+  const accounted = stats.spansExported + stats.spansBuffered + stats.spansLive + sumDropped(stats) + sampledOut;
   if (accounted !== stats.spansStarted) {
-    return `started ${stats.spansStarted} != exported + buffered + live + dropped = ${accounted}`;
+    return `started ${stats.spansStarted} != exported + buffered + live + dropped + sampled out = ${accounted}`;
   }
-  const afterEnd = stats.spansExported + stats.spansBuffered + sumDropped(stats, 'live-evicted');
+  const afterEnd = stats.spansExported + stats.spansBuffered + sumDropped(stats, 'live-evicted') + sampledOut;
   if (afterEnd !== stats.spansEnded) {
-    return `ended ${stats.spansEnded} != exported + buffered + dropped = ${afterEnd}`;
+    return `ended ${stats.spansEnded} != exported + buffered + dropped + sampled out = ${afterEnd}`;
   }
   return undefined;
 }
