@@ -203,7 +203,8 @@ export class MutableSpan implements FinishedSpan {
     readonly p0: number,
     readonly p1: number,
     readonly parentIsRemote: boolean,
-    readonly traceState: string,
+    /** Written again only by a tail sampler, which restates its decision's threshold before handing the span on. */
+    public traceState: string,
     /** Written again only by `SpanRecorder.updateName`, which keeps `byteSize` in step. */
     public name: string,
     readonly kind: SpanKind,
