@@ -37,6 +37,7 @@ export interface Decision {
 export class Fragment {
   readonly spans: FinishedSpan[] = [];
   hasError = false;
+  decided = false;
 
   constructor(
     readonly traceId: string,

@@ -43,14 +43,17 @@ export class HeadSamplingTracer implements TracerPlugin {
   }
 
   startSpan(start: SpanStart): SpanHandle {
-    let parent: SpanStart['parent'];
-    let traceState: string | undefined;
     try {
-      parent = start.parent;
-      traceState = start.traceState;
+      return this.#decide(start);
     } catch {
-      return this.#child.startSpan(start); // the child counts it as invalid
+      // A start whose fields throw when read: the child refuses it and counts it as invalid.
+      return refusedByChild(this.#child, start);
     }
+  }
+
+  #decide(start: SpanStart): SpanHandle {
+    const parent = start.parent;
+    const traceState = start.traceState;
     if (parent === undefined || parent === null) return this.#startRoot(start, traceState);
     if (SpanHandle.isInvalid(parent)) return SpanHandle.INVALID;
     // A parent the child records is a local one: its root decided for it.
@@ -76,12 +79,7 @@ export class HeadSamplingTracer implements TracerPlugin {
     }
     // The trace id decides: the caller's (a fan-out gives every child the same), else one drawn here.
     const words = this.#words;
-    let given: string | undefined;
-    try {
-      given = start.traceId;
-    } catch {
-      given = undefined;
-    }
+    let given = start.traceId;
     const randomness = this.#randomness;
     if (given !== undefined && readTraceId(given, words)) randomnessOfWords(words.t2, words.t3, randomness);
     else {
@@ -173,5 +171,14 @@ export class HeadSamplingTracer implements TracerPlugin {
       }),
       children: Object.freeze({ [this.#child.name]: childStats }),
     });
+  }
+}
+
+/** The child's answer to a start the sampler could not read (INVALID, counted there); INVALID if the child throws too. */
+function refusedByChild(child: TracerPlugin, start: SpanStart): SpanHandle {
+  try {
+    return child.startSpan(start);
+  } catch {
+    return SpanHandle.INVALID;
   }
 }

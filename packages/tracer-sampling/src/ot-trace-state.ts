@@ -84,7 +84,8 @@ export function withThreshold(traceState: string | undefined, th: string | undef
  */
 export class ThresholdWriter {
   readonly #th: string | undefined;
-  #lastIn: string | undefined = undefined;
+  // null: nothing written yet (undefined is an input).
+  #lastIn: string | undefined | null = null;
   #lastOut = '';
 
   /** `th` undefined: the writer erases thresholds. */

@@ -29,20 +29,25 @@ export class SpanHandoff {
     return this.#replay(span);
   }
 
-  /** Hands on a held trace: starts every span in start order (parents first), then ends them. */
+  /**
+   * Hands on a held trace. Through the contract: every span is started in start order (parents
+   * first, so each parent is live when its children start), then each is ended in end order.
+   */
   handOffHeld(spans: readonly FinishedSpan[], decision: Decision): number {
     if (this.#sink !== undefined) {
       let accepted = 0;
       for (const span of spans) if (this.handOff(span, decision)) accepted++;
       return accepted;
     }
-    const ordered = [...spans].sort((a, b) => a.startTime - b.startTime);
-    let accepted = 0;
-    for (const span of ordered) {
+    const started: [FinishedSpan, SpanHandle][] = [];
+    for (const span of [...spans].sort((a, b) => a.startTime - b.startTime)) {
       this.#applyDecision(span, decision);
-      if (this.#replay(span)) accepted++;
+      const handle = this.#replayStart(span);
+      if (handle !== undefined) started.push([span, handle]);
     }
-    return accepted;
+    started.sort(([a], [b]) => a.endTime - b.endTime);
+    for (const [span, handle] of started) this.#replayEnd(span, handle);
+    return started.length;
   }
 
   #applyDecision(span: FinishedSpan, decision: Decision): void {
@@ -56,11 +61,18 @@ export class SpanHandoff {
 
   /** The span through the contract's recording calls; false when the child did not record it. */
   #replay(span: FinishedSpan): boolean {
-    const child = this.#child;
+    const handle = this.#replayStart(span);
+    if (handle === undefined) return false;
+    this.#replayEnd(span, handle);
+    return true;
+  }
+
+  /** Starts `span` in the child with its ids, time, attributes, links, tracestate and scope; undefined when refused. */
+  #replayStart(span: FinishedSpan): SpanHandle | undefined {
     try {
       const plain = toPlainSpan(span);
       const parent = plain.parentSpanId === undefined ? undefined : SpanHandle.of(plain.traceId, plain.parentSpanId);
-      const handle = child.startSpan({
+      const handle = this.#child.startSpan({
         name: plain.name,
         kind: plain.kind,
         parent,
@@ -72,14 +84,23 @@ export class SpanHandoff {
         traceState: plain.traceState,
         ...(plain.scope === undefined ? {} : { scope: plain.scope }),
       });
-      if (!SpanHandle.isValid(handle)) return false;
+      return SpanHandle.isValid(handle) ? handle : undefined;
+    } catch {
+      // A child that throws breaks the contract; the span counts as refused.
+      return undefined;
+    }
+  }
+
+  /** Events, status and end of a replayed span. */
+  #replayEnd(span: FinishedSpan, handle: SpanHandle): void {
+    const child = this.#child;
+    try {
+      const plain = toPlainSpan(span);
       for (const event of plain.events) child.addEvent(handle, { name: event.name, timeUnixNanos: event.timeUnixNanos, attributes: event.attributes });
       if (plain.status.code !== SpanStatusCode.UNSET) child.setStatus(handle, plain.status);
       child.endSpan(handle, plain.endTimeUnixNanos);
-      return true;
     } catch {
-      // A child that throws breaks the contract; the span counts as refused.
-      return false;
+      // As above: the child's fault; it had the span started.
     }
   }
 }
