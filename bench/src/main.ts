@@ -3,9 +3,10 @@
 import type { BenchCase } from './harness.js';
 import { burstDefaults, e2eOtlp, encodeJson, encodeProtobuf, exportLoopDelay, heapBuffered } from './pipeline-cases.js';
 import { fanout3, spanFull, spanNested, spanUnsampled } from './recording-cases.js';
+import { headSampledOut, tailSampled } from './sampling-cases.js';
 import { withSpanCase, withSpanDisabled } from './api-cases.js';
 import { runCases } from './run-cases.js';
 
-const CASES: BenchCase[] = [spanFull, spanUnsampled, spanNested, fanout3, withSpanCase, withSpanDisabled, encodeProtobuf, encodeJson, e2eOtlp, heapBuffered, burstDefaults, exportLoopDelay];
+const CASES: BenchCase[] = [spanFull, spanUnsampled, headSampledOut, tailSampled, spanNested, fanout3, withSpanCase, withSpanDisabled, encodeProtobuf, encodeJson, e2eOtlp, heapBuffered, burstDefaults, exportLoopDelay];
 
 await runCases(CASES, process.argv.slice(2));

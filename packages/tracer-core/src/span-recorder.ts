@@ -267,6 +267,14 @@ export class SpanRecorder {
     span.name = kept;
   }
 
+  /**
+   * The live span `handle` names, as recorded (its id words included), or undefined. For tracers
+   * built on the recorder that keep their own tables by id: they read the words, not the hex.
+   */
+  liveSpan(handle: SpanHandle): FinishedSpan | undefined {
+    return this.#live.target(handle);
+  }
+
   /** The live span's tracestate ('' for none); undefined when `handle` names no live span. */
   traceState(handle: SpanHandle): string | undefined {
     return this.#live.target(handle)?.traceState;

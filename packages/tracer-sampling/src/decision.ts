@@ -1,4 +1,5 @@
 import type { FinishedSpan } from '@x/tracer-core';
+import { idWordsOfSpan } from '@x/tracer-core/internal';
 import type { ThresholdWriter } from './ot-trace-state.js';
 
 /**
@@ -19,32 +20,46 @@ export type EarlyReason = 'decision_wait' | 'max_spans_per_trace' | 'max_pending
 export const RULE_ATTRIBUTE = 'sampling.rule';
 export const EARLY_ATTRIBUTE = 'sampling.decided_early';
 
-/** What was decided for one trace in this process. */
+/** What was decided for one trace in this process. Shared by every trace decided alike. */
 export interface Decision {
   /** The rule that kept it; undefined: sampled out. */
   readonly keptBy: KeepRule | undefined;
   readonly early: EarlyReason | undefined;
-  /** The local root's span id, so the root gets the decision's attributes when it is handed on. */
-  readonly rootSpanId: string;
   /** Restates the threshold on every span handed on (erases it for a trace kept by a non-probabilistic rule). */
   readonly traceState: ThresholdWriter | undefined;
 }
 
 /**
- * The local part of a trace waiting for its decision: the spans that ended so far, held, and what
- * the tail rules need (an error seen, when the root started).
+ * One trace's local fragment while this process has something of it: spans live, or spans held
+ * for its decision. Pending (no decision yet) it holds the spans that ended and what the tail rules
+ * need; decided, it only counts the spans still live, and is forgotten when none is. Keyed by the
+ * trace id's words (see `trace-table.ts`).
  */
-export class Fragment {
-  readonly spans: FinishedSpan[] = [];
+export class TraceEntry {
+  /** Spans of the fragment started here and not ended. */
+  open = 1;
+  /** Ended spans held for the decision (pending only). */
+  held: FinishedSpan[] | undefined = undefined;
   hasError = false;
-  decided = false;
+  decision: Decision | undefined = undefined;
+  /** Decided with spans still live: counted among the traces `maxDecidedTraces` bounds. */
+  waiting = false;
+  /** Forgotten (its last span ended after the decision, or a cap evicted it): skipped by the queues. */
+  gone = false;
 
   constructor(
-    readonly traceId: string,
-    readonly rootSpanId: string,
-    /** Clock reading (see the core's `now()`) of the root's start. */
+    readonly t0: number,
+    readonly t1: number,
+    readonly t2: number,
+    readonly t3: number,
+    /** Clock reading (see the core's `now()`) of the root's start, also when the entry was made. */
     readonly rootStart: number,
-    /** Clock reading when the fragment was made, for `decisionWait`. */
-    readonly createdAt: number,
   ) {}
+}
+
+/** True for a span whose parent is not in this process: a root, or a child of a remote parent. */
+export function isLocalRoot(span: FinishedSpan): boolean {
+  if (span.parentIsRemote) return true;
+  const words = idWordsOfSpan(span);
+  return words === undefined ? span.parentSpanId === '' : (words.p0 | words.p1) === 0;
 }

@@ -11,6 +11,17 @@ export class FifoQueue<T> {
     this.#items.push(item);
   }
 
+  /** Keeps only the items `keep` accepts, in order: O(size), for queues whose items go stale in place. */
+  compact(keep: (item: T) => boolean): void {
+    const kept: T[] = [];
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const item = this.#items[i] as T;
+      if (keep(item)) kept.push(item);
+    }
+    this.#items = kept;
+    this.#head = 0;
+  }
+
   peek(): T | undefined {
     return this.#items[this.#head];
   }

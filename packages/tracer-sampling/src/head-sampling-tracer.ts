@@ -1,6 +1,7 @@
 import { SpanHandle, type AttributeValue, type ShutdownOptions, type SpanEvent, type SpanStart, type SpanStatus, type TracerPlugin } from '@x/tracer-core';
 import { createIdGenerator, idWordsOf, readTraceId, traceIdHex, type TraceWords } from '@x/tracer-core/internal';
 import type { KeepRule } from './decision.js';
+import { withTraceState } from './restart.js';
 import { readOtSampling, ThresholdWriter, traceRandomness, withThreshold } from './ot-trace-state.js';
 import type { ResolvedSamplingOptions } from './sampling-options.js';
 import { earlyCounts, keepCounts, NO_STATS, type SamplingStats } from './sampling-stats.js';
@@ -63,7 +64,7 @@ export class HeadSamplingTracer implements TracerPlugin {
     if (this.#parentBased) {
       this.#kept.parent++;
       const checked = this.#consistent(traceState, traceId);
-      return this.#child.startSpan(checked === traceState ? start : { ...start, traceState: checked });
+      return this.#child.startSpan(checked === traceState ? start : withTraceState(start, checked ?? ''));
     }
     return this.#byRatio(start, traceState, traceRandomness(traceState, traceId));
   }
@@ -71,7 +72,7 @@ export class HeadSamplingTracer implements TracerPlugin {
   #startRoot(start: SpanStart, traceState: string | undefined): SpanHandle {
     if (this.#alwaysOn) {
       this.#kept.always_on++;
-      return this.#child.startSpan({ ...start, traceState: this.#ownThreshold!.write(traceState) });
+      return this.#child.startSpan(withTraceState(start, this.#ownThreshold!.write(traceState)));
     }
     if (this.#threshold === undefined) {
       this.#sampledOut++;
@@ -94,7 +95,7 @@ export class HeadSamplingTracer implements TracerPlugin {
     }
     this.#kept.ratio++;
     const traceId = given ?? traceIdHex(words.t0, words.t1, words.t2, words.t3);
-    return this.#child.startSpan({ ...start, traceId, traceState: this.#ownThreshold!.write(traceState) });
+    return this.#child.startSpan(withTraceState(start, this.#ownThreshold!.write(traceState), traceId));
   }
 
   /** A span with a remote parent, not parent-based: kept when the ratio keeps its trace (with this sampler's threshold), else INVALID. */
@@ -105,7 +106,7 @@ export class HeadSamplingTracer implements TracerPlugin {
       return SpanHandle.INVALID;
     }
     this.#kept.ratio++;
-    return this.#child.startSpan({ ...start, traceState: this.#ownThreshold!.write(traceState) });
+    return this.#child.startSpan(withTraceState(start, this.#ownThreshold!.write(traceState)));
   }
 
   /**

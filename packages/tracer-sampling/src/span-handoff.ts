@@ -1,6 +1,6 @@
 import { SpanHandle, SpanStatusCode, toPlainSpan, type FinishedSpan, type SpanLimits, type TracerPlugin } from '@x/tracer-core';
 import { MutableSpan, packSpan, putAttribute, sinkOf, type FinishedSpanSink } from '@x/tracer-core/internal';
-import { EARLY_ATTRIBUTE, RULE_ATTRIBUTE, type Decision } from './decision.js';
+import { EARLY_ATTRIBUTE, isLocalRoot, RULE_ATTRIBUTE, type Decision } from './decision.js';
 
 /**
  * Hands the spans of kept traces to the child. A child built on the core (it accepts finished
@@ -53,7 +53,7 @@ export class SpanHandoff {
   #applyDecision(span: FinishedSpan, decision: Decision): void {
     if (!(span instanceof MutableSpan)) return;
     if (decision.traceState !== undefined) span.traceState = decision.traceState.write(span.traceState);
-    if (span.spanId !== decision.rootSpanId || decision.keptBy === undefined) return;
+    if (decision.keptBy === undefined || !isLocalRoot(span)) return;
     const limits = this.#limits;
     putAttribute(span.attributes, RULE_ATTRIBUTE, decision.keptBy, limits, limits.attributeCountLimit);
     if (decision.early !== undefined) putAttribute(span.attributes, EARLY_ATTRIBUTE, decision.early, limits, limits.attributeCountLimit);

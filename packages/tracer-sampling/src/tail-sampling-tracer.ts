@@ -1,13 +1,15 @@
 import { SpanHandle, SpanStatusCode, type FinishedSpan, type ShutdownOptions, type SpanStart, type TracerPlugin } from '@x/tracer-core';
-import { DelegatingTracer, now, resolveSpanLimits, sinkOf, SpanRecorder, strictestLimits, TracerCounters } from '@x/tracer-core/internal';
-import { Fragment, type Decision, type EarlyReason, type KeepRule } from './decision.js';
+import { DelegatingTracer, idWordsOfSpan, now, readTraceId, resolveSpanLimits, sinkOf, SpanRecorder, strictestLimits, TracerCounters, type TraceWords } from '@x/tracer-core/internal';
+import { isLocalRoot, TraceEntry, type Decision, type EarlyReason, type KeepRule } from './decision.js';
 import { FifoQueue } from './fifo-queue.js';
-import { ThresholdWriter, traceRandomness } from './ot-trace-state.js';
+import { readOtSampling, ThresholdWriter, traceRandomness } from './ot-trace-state.js';
+import { withTraceState } from './restart.js';
+import { TraceTable } from './trace-table.js';
 import { parentVerdict } from './parent-verdict.js';
 import type { ResolvedSamplingOptions } from './sampling-options.js';
 import { earlyCounts, keepCounts, NO_STATS, type SamplingStats } from './sampling-stats.js';
 import { SpanHandoff } from './span-handoff.js';
-import { keeps, probabilityToThreshold, type Threshold } from './threshold.js';
+import { keeps, probabilityToThreshold, randomnessOfWords, type Threshold } from './threshold.js';
 
 const NANOS_PER_MILLI = 1e6;
 /** A threshold no randomness meets: what a tail root at sample rate 0 sends, so downstream never takes its sampled flag for a decision. */
@@ -39,16 +41,24 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
   /** Spans of a trace kept by a tail rule lose the threshold: their probability is not known. */
   readonly #eraseThreshold = new ThresholdWriter(undefined);
   readonly #ratioTraceState: ThresholdWriter | undefined;
-  readonly #pending = new Map<string, Fragment>();
+  /** Every trace this process has spans of (live, or held for a decision), by trace id. */
+  readonly #traces = new TraceTable();
+  /** The decisions, made once: every trace decided alike shares one. */
+  readonly #decisions = new Map<string, Decision>();
+  #sampledOutDecision: Decision | undefined;
+  readonly #words: TraceWords = { t0: 0, t1: 0, t2: 0, t3: 0 };
+  readonly #randomness = { hi: 0, lo: 0 };
   /**
-   * The pending fragments in creation order (decided ones are skipped as they reach the front).
-   * Not the Map's own order: V8 leaves a removed entry in a Map's table until it grows, and
-   * reading the first entry of a Map used as a queue walks every removed one (measured: 100,000
-   * traces past maxPendingTraces took 3 s instead of 0.2 s).
+   * The pending traces in creation order, and the decided ones still waiting for live spans, each
+   * oldest first (entries decided or forgotten since are skipped as they reach the front). Not the
+   * Map's own order: V8 leaves a removed entry in a Map's table until it grows, and reading the
+   * first entry of a Map used as a queue walks every removed one (measured: 100,000 traces past
+   * maxPendingTraces took 3 s instead of 0.2 s).
    */
-  readonly #order = new FifoQueue<Fragment>();
-  readonly #decided = new Map<string, Decision>();
-  readonly #decidedOrder = new FifoQueue<string>();
+  readonly #pendingOrder = new FifoQueue<TraceEntry>();
+  readonly #decidedOrder = new FifoQueue<TraceEntry>();
+  #pending = 0;
+  #decidedWithLiveSpans = 0;
   #held = 0;
   #sampledOut = 0;
   #tracesSampledOut = 0;
@@ -92,121 +102,177 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
     const traceState = start.traceState;
     if (parent === undefined || parent === null) return this.#startRoot(start, traceState);
     if (SpanHandle.isInvalid(parent)) return SpanHandle.INVALID;
-    const traceId = traceIdOf(parent);
-    if (traceId === undefined || this.#pending.has(traceId)) return this.recording.startSpan(start);
-    const decision = this.#decided.get(traceId);
-    if (decision !== undefined) {
-      if (decision.keptBy !== undefined) return this.recording.startSpan(start);
-      this.#startsRefused++;
-      return SpanHandle.INVALID;
+    // The parent's trace id as words: from the live span when it is ours, else read from its hex.
+    const live = this.recording.liveSpan(parent);
+    const words = (live === undefined ? undefined : idWordsOfSpan(live)) ?? (readTraceId(traceIdOf(parent), this.#words) ? this.#words : undefined);
+    if (words === undefined) return this.recording.startSpan(start);
+    const entry = this.#traces.getWords(words);
+    if (entry !== undefined) {
+      if (entry.decision !== undefined && entry.decision.keptBy === undefined) {
+        this.#startsRefused++;
+        return SpanHandle.INVALID;
+      }
+      const handle = this.recording.startSpan(start);
+      if (handle !== SpanHandle.INVALID) entry.open++;
+      return handle;
     }
-    // A parent this sampler does not know: a remote one (or a decision long forgotten). A new local root.
+    // A parent this sampler has nothing of: a remote one (or a trace already forgotten). A new local root.
+    const verdict = this.#options.parentBased ? parentVerdict(traceState, traceIdOf(parent) ?? '') : undefined;
     const handle = this.recording.startSpan(start);
-    if (handle !== SpanHandle.INVALID) this.#begin(traceId, handle.spanId, traceState, this.#options.parentBased ? parentVerdict(traceState, traceId) : undefined);
+    this.#begin(handle, traceState, verdict);
     return handle;
   }
 
   #startRoot(start: SpanStart, traceState: string | undefined): SpanHandle {
-    const handle = this.recording.startSpan({ ...start, traceState: this.#rootTraceState.write(traceState) });
-    if (handle !== SpanHandle.INVALID) this.#begin(handle.traceId, handle.spanId, traceState, undefined);
+    const handle = this.recording.startSpan(withTraceState(start, this.#rootTraceState.write(traceState)));
+    this.#begin(handle, traceState, undefined);
     return handle;
   }
 
-  /** A new local fragment: kept at once when the parent or the ratio decides it, else held. */
-  #begin(traceId: string, rootSpanId: string, traceState: string | undefined, verdict: KeepRule | undefined): void {
+  /** A new local fragment: decided at once when the parent or the ratio keeps it, else pending. */
+  #begin(handle: SpanHandle, traceState: string | undefined, verdict: KeepRule | undefined): void {
+    const root = this.recording.liveSpan(handle);
+    const words = root === undefined ? undefined : idWordsOfSpan(root);
+    if (words === undefined) return; // INVALID: nothing was recorded
     let keptBy = verdict;
     if (keptBy === undefined && this.#threshold !== undefined) {
-      const randomness = traceRandomness(traceState, traceId);
-      if (randomness !== undefined && keeps(randomness, this.#threshold)) keptBy = 'ratio';
+      const randomness = this.#randomness;
+      randomnessOfWords(words.t2, words.t3, randomness);
+      const explicit = traceState !== undefined && traceState.includes('rv:') ? readOtSampling(traceState).randomness : undefined;
+      if (keeps(explicit ?? randomness, this.#threshold)) keptBy = 'ratio';
     }
+    const entry = new TraceEntry(words.t0, words.t1, words.t2, words.t3, root!.startTime);
+    this.#traces.add(entry);
     if (keptBy !== undefined) {
       this.#kept[keptBy]++;
-      this.#remember(traceId, { keptBy, early: undefined, rootSpanId, traceState: keptBy === 'ratio' ? this.#ratioTraceState : undefined });
+      entry.decision = this.#decision(keptBy, undefined);
+      this.#waitForLiveSpans(entry);
       return;
     }
-    while (this.#pending.size >= this.#options.maxPendingTraces) this.#decide(this.#oldest()!, 'max_pending_traces', undefined);
-    const at = now();
-    const fragment = new Fragment(traceId, rootSpanId, at, at);
-    this.#pending.set(traceId, fragment);
-    this.#order.push(fragment);
+    while (this.#pending >= this.#options.maxPendingTraces) this.#decide(this.#oldestPending()!, 'max_pending_traces', undefined);
+    this.#pending++;
+    const order = this.#pendingOrder;
+    order.push(entry);
+    // Traces decided behind one that waits long stay in the queue: drop them once they outnumber the pending.
+    if (order.size > 2 * this.#pending + 1024) order.compact((pending) => pending.decision === undefined);
+  }
+
+  /** The shared decision for a rule and a reason (made on first use; most traces share "sampled out"). */
+  #decision(keptBy: KeepRule | undefined, early: EarlyReason | undefined): Decision {
+    if (keptBy === undefined && early === undefined) return (this.#sampledOutDecision ??= this.#makeDecision(undefined, undefined));
+    const key = `${keptBy}/${early}`;
+    let decision = this.#decisions.get(key);
+    if (decision === undefined) {
+      decision = this.#makeDecision(keptBy, early);
+      this.#decisions.set(key, decision);
+    }
+    return decision;
+  }
+
+  #makeDecision(keptBy: KeepRule | undefined, early: EarlyReason | undefined): Decision {
+    const traceState = keptBy === undefined || keptBy === 'parent' ? undefined : keptBy === 'ratio' ? this.#ratioTraceState : this.#eraseThreshold;
+    return Object.freeze({ keptBy, early, traceState });
   }
 
   #onSpanEnd(span: FinishedSpan): void {
-    const traceId = span.traceId;
-    const fragment = this.#pending.get(traceId);
-    if (fragment !== undefined) {
-      if (span.status.code === SpanStatusCode.ERROR) fragment.hasError = true;
-      fragment.spans.push(span);
-      this.#held++;
-      if (span.spanId === fragment.rootSpanId) this.#decide(fragment, undefined, span);
-      else if (fragment.spans.length >= this.#options.maxSpansPerTrace) this.#decide(fragment, 'max_spans_per_trace', undefined);
-      else if (this.#held > this.#options.maxPendingSpans) this.#decide(this.#oldest()!, 'max_pending_spans', undefined);
+    const words = idWordsOfSpan(span);
+    const entry = words === undefined ? undefined : this.#traces.getWords(words);
+    if (entry === undefined) {
+      this.#follow(span, this.#decideAlone(span));
       return;
     }
-    const decision = this.#decided.get(traceId) ?? this.#decideAlone(span);
+    entry.open--;
+    if (entry.decision === undefined) {
+      if (span.status.code === SpanStatusCode.ERROR) entry.hasError = true;
+      (entry.held ??= []).push(span);
+      this.#held++;
+      if (isLocalRoot(span)) this.#decide(entry, undefined, span);
+      else if (entry.held.length >= this.#options.maxSpansPerTrace) this.#decide(entry, 'max_spans_per_trace', undefined);
+      else if (this.#held > this.#options.maxPendingSpans) this.#decide(this.#oldestPending()!, 'max_pending_spans', undefined);
+    } else {
+      this.#follow(span, entry.decision);
+      if (entry.open <= 0) this.#forget(entry);
+    }
+  }
+
+  /** A span that ended after its trace was decided: handed on or sampled out. */
+  #follow(span: FinishedSpan, decision: Decision): void {
     if (decision.keptBy === undefined) this.#sampledOut++;
     else this.#handOff([span], decision);
   }
 
-  /** Applies the tail rules to a held fragment: its root ended (`root`), or it is decided early. */
-  #decide(fragment: Fragment, early: EarlyReason | undefined, root: FinishedSpan | undefined): void {
-    this.#pending.delete(fragment.traceId);
-    fragment.decided = true;
-    this.#held -= fragment.spans.length;
+  /** Applies the tail rules to a pending fragment: its root ended (`root`), or it is decided early. */
+  #decide(entry: TraceEntry, early: EarlyReason | undefined, root: FinishedSpan | undefined): void {
+    const held = entry.held ?? [];
+    entry.held = undefined;
+    this.#pending--;
+    this.#held -= held.length;
     if (early !== undefined) this.#early[early]++;
     const rules = this.#options.alwaysSample;
-    const rootNanos = root === undefined ? now() - fragment.rootStart : root.endTime - root.startTime;
+    const rootNanos = root === undefined ? now() - entry.rootStart : root.endTime - root.startTime;
     let keptBy: KeepRule | undefined;
-    if (rules.has('errors') && fragment.hasError) keptBy = 'errors';
+    if (rules.has('errors') && entry.hasError) keptBy = 'errors';
     else if (rules.has('slow_requests') && rootNanos > this.#options.slowThresholdMillis * NANOS_PER_MILLI) keptBy = 'slow_requests';
-    const decision: Decision = { keptBy, early, rootSpanId: fragment.rootSpanId, traceState: keptBy === undefined ? undefined : this.#eraseThreshold };
-    this.#remember(fragment.traceId, decision);
+    const decision = this.#decision(keptBy, early);
+    entry.decision = decision;
     if (keptBy === undefined) {
       this.#tracesSampledOut++;
-      this.#sampledOut += fragment.spans.length;
+      this.#sampledOut += held.length;
     } else {
       this.#kept[keptBy]++;
-      this.#handOff(fragment.spans, decision);
+      this.#handOff(held, decision);
     }
+    if (entry.open > 0) this.#waitForLiveSpans(entry);
+    else this.#forget(entry);
   }
 
-  /** A span of a trace neither held nor remembered: the ratio and its own status decide. */
+  /** A span of a trace this sampler has forgotten (a cap evicted it): the ratio and its own status decide. */
   #decideAlone(span: FinishedSpan): Decision {
     const randomness = traceRandomness(span.traceState, span.traceId);
     let keptBy: KeepRule | undefined;
     if (this.#threshold !== undefined && randomness !== undefined && keeps(randomness, this.#threshold)) keptBy = 'ratio';
     else if (this.#options.alwaysSample.has('errors') && span.status.code === SpanStatusCode.ERROR) keptBy = 'errors';
-    const decision: Decision = { keptBy, early: undefined, rootSpanId: '', traceState: keptBy === 'errors' ? this.#eraseThreshold : undefined };
     if (keptBy === undefined) this.#tracesSampledOut++;
     else this.#kept[keptBy]++;
-    this.#remember(span.traceId, decision);
-    return decision;
+    return this.#decision(keptBy, undefined);
   }
 
   #handOff(spans: readonly FinishedSpan[], decision: Decision): void {
+    if (spans.length === 0) return;
     const accepted = spans.length === 1 ? Number(this.#handoff.handOff(spans[0]!, decision)) : this.#handoff.handOffHeld(spans, decision);
     this.#counters.spansExported += accepted;
     this.#counters.drop('child-refused', spans.length - accepted);
   }
 
-  #remember(traceId: string, decision: Decision): void {
-    const decided = this.#decided;
-    if (!decided.has(traceId)) this.#decidedOrder.push(traceId);
-    decided.set(traceId, decision);
-    if (decided.size > this.#options.maxDecidedTraces) decided.delete(this.#decidedOrder.shift()!);
+  /** A decided trace with spans still live: kept until they end, or until `maxDecidedTraces` newer ones push it out. */
+  #waitForLiveSpans(entry: TraceEntry): void {
+    entry.waiting = true;
+    this.#decidedWithLiveSpans++;
+    const order = this.#decidedOrder;
+    order.push(entry);
+    while (this.#decidedWithLiveSpans > this.#options.maxDecidedTraces) this.#forget(order.shift()!);
+    // Entries forgotten behind a long-lived one stay in the queue: drop them once they outnumber the live ones.
+    if (order.size > 2 * this.#decidedWithLiveSpans + 1024) order.compact((waiting) => !waiting.gone);
   }
 
-  #oldest(): Fragment | undefined {
-    const order = this.#order;
-    while (order.peek()?.decided) order.shift();
+  #forget(entry: TraceEntry): void {
+    if (entry.gone) return;
+    entry.gone = true;
+    if (entry.waiting) this.#decidedWithLiveSpans--;
+    this.#traces.delete(entry);
+  }
+
+  #oldestPending(): TraceEntry | undefined {
+    const order = this.#pendingOrder;
+    while (order.peek() !== undefined && order.peek()!.decision !== undefined) order.shift();
     return order.peek();
   }
 
   /** Decides the fragments that waited `decisionWait`, oldest first. */
   #sweep(): void {
     const limit = now() - this.#options.decisionWaitMillis * NANOS_PER_MILLI;
-    for (let fragment = this.#oldest(); fragment !== undefined && fragment.createdAt <= limit; fragment = this.#oldest()) {
-      this.#decide(fragment, 'decision_wait', undefined);
+    for (let entry = this.#oldestPending(); entry !== undefined && entry.rootStart <= limit; entry = this.#oldestPending()) {
+      this.#decide(entry, 'decision_wait', undefined);
     }
   }
 
@@ -215,13 +281,13 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
   }
 
   /**
-   * Decides every held trace (early, `shutdown`), stops recording (spans still live are counted as
-   * `live-evicted`), then shuts the child down (or flushes it, when it has no `shutdown`).
+   * Decides every pending trace (early, `shutdown`), stops recording (spans still live are counted
+   * as `live-evicted`), then shuts the child down (or flushes it, when it has no `shutdown`).
    */
   shutdown(options?: ShutdownOptions): Promise<void> {
     if (this.#shutdown !== undefined) return this.#shutdown;
     clearInterval(this.#timer);
-    for (let fragment = this.#oldest(); fragment !== undefined; fragment = this.#oldest()) this.#decide(fragment, 'shutdown', undefined);
+    for (let entry = this.#oldestPending(); entry !== undefined; entry = this.#oldestPending()) this.#decide(entry, 'shutdown', undefined);
     this.recording.close();
     const child = this.#child;
     this.#shutdown = child.shutdown !== undefined ? child.shutdown(options) : child.flush();
@@ -238,7 +304,7 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
         tracesKept: Object.freeze({ ...this.#kept }),
         tracesSampledOut: this.#tracesSampledOut,
         decidedEarly: Object.freeze({ ...this.#early }),
-        pendingTraces: this.#pending.size,
+        pendingTraces: this.#pending,
         pendingSpans: this.#held,
         startsRefused: this.#startsRefused,
       }),
