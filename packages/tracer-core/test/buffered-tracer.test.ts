@@ -276,6 +276,25 @@ describe('createBufferedTracer', () => {
     expect(t.stats().invalidCalls).toBe(1);
   });
 
+  it("traceState: a live span's as it started; undefined once ended, for a foreign handle and after shutdown", async () => {
+    const t = tracer(scriptedExporter().exporter);
+    const other = tracer(scriptedExporter().exporter);
+    // `BufferedTracer` does not declare the optional member; every tracer built on the core has it.
+    const traceState = (from: BufferedTracer, span: SpanHandle) => from.traceState!(span);
+    const server = t.startSpan({ name: 'server', parent: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' }, traceState: 'a=1,b=2' });
+    const plain = t.startSpan({ name: 'plain' });
+    const ended = t.startSpan({ name: 'ended', traceState: 'a=1' });
+    t.endSpan(ended);
+    expect(traceState(t, server)).toBe('a=1,b=2');
+    expect(traceState(t, plain)).toBe('');
+    expect(traceState(t, ended)).toBeUndefined();
+    expect(traceState(other, server)).toBeUndefined();
+    expect(traceState(t, SpanHandle.INVALID)).toBeUndefined();
+    await t.shutdown();
+    expect(traceState(t, server)).toBeUndefined();
+    expect(t.stats()).toMatchObject({ ignoredAfterShutdown: 1, invalidCalls: 0 });
+  });
+
   it('shutdown ends by its deadline when the exporter hangs, dropping and counting what is left', async () => {
     const { exporter } = scriptedExporter(() => new Promise(() => {}));
     const t = tracer(exporter, { maxExportBatchSize: 2 });

@@ -388,3 +388,72 @@ describe('SpanRecorder updateName', () => {
     expect(counters.invalidCalls).toBe(0);
   });
 });
+
+describe('SpanRecorder traceState', () => {
+  it("answers a live span's tracestate as it started, '' for none, whatever the parent", () => {
+    const { recorder } = setup();
+    const remoteChild = recorder.startSpan({ name: 'server', parent: REMOTE, traceState: 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7' });
+    const root = recorder.startSpan({ name: 'root', traceState: 'a=1,b=2' });
+    const child = recorder.startSpan({ name: 'child', parent: root });
+    const plain = recorder.startSpan({ name: 'plain' });
+    expect(recorder.traceState(remoteChild)).toBe('congo=t61rcWkgMzE,rojo=00f067aa0ba902b7');
+    expect(recorder.traceState(root)).toBe('a=1,b=2');
+    // A child carries only what its start gave: the caller passes the parent's on.
+    expect(recorder.traceState(child)).toBe('');
+    expect(recorder.traceState(plain)).toBe('');
+  });
+
+  it.each([42, null, { a: 1 }, ['a=1']])("a tracestate that is not a string (%s) is recorded as '' and answered so", (given) => {
+    const { recorder } = setup();
+    expect(recorder.traceState(recorder.startSpan({ name: 'x', traceState: given as never }))).toBe('');
+  });
+
+  it('a handle rebuilt from ids answers for the live span too', () => {
+    const { recorder } = setup();
+    const original = recorder.startSpan({ name: 'x', traceState: 'a=1' });
+    expect(recorder.traceState(SpanHandle.of(original.traceId, original.spanId)!)).toBe('a=1');
+  });
+
+  it('is undefined after end, and for unknown, foreign, INVALID and garbage handles, counting nothing', () => {
+    const { recorder, counters } = setup();
+    const live = recorder.startSpan({ name: 'live', traceState: 'a=1' });
+    const ended = recorder.startSpan({ name: 'ended', traceState: 'a=1' });
+    recorder.endSpan(ended);
+    const others: unknown[] = [ended, { traceId: ended.traceId, spanId: ended.spanId }, SpanHandle.INVALID, REMOTE, { traceId: REMOTE.traceId, spanId: live.spanId }, null, undefined, 42, 'x', {}];
+    for (const h of others) expect(recorder.traceState(h as SpanHandle)).toBeUndefined();
+    expect(recorder.traceState(live)).toBe('a=1');
+    expect(counters.invalidCalls).toBe(0);
+    expect(counters.ignoredAfterShutdown).toBe(0);
+  });
+
+  it('a handle from another recorder is foreign: undefined', () => {
+    const mine = setup().recorder;
+    const theirs = setup().recorder;
+    const handle = theirs.startSpan({ name: 'theirs', traceState: 'a=1' });
+    expect(mine.traceState(handle)).toBeUndefined();
+    expect(theirs.traceState(handle)).toBe('a=1');
+  });
+
+  it('never throws on a hostile handle, and counts it', () => {
+    const { recorder, counters } = setup();
+    recorder.startSpan({ name: 'x', traceState: 'a=1' });
+    const throwing = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+      },
+    );
+    expect(recorder.traceState(throwing as never)).toBeUndefined();
+    expect(counters.invalidCalls).toBe(1);
+  });
+
+  it('after close, a span that was live is undefined, counted in ignoredAfterShutdown as every call', () => {
+    const { recorder, counters } = setup();
+    const live = recorder.startSpan({ name: 'live', traceState: 'a=1' });
+    recorder.close();
+    expect(recorder.traceState(live)).toBeUndefined();
+    expect(counters.ignoredAfterShutdown).toBe(1);
+  });
+});

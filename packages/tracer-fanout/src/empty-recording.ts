@@ -37,6 +37,12 @@ export class EmptyRecording implements FanoutRecording {
     this.#ignoredAfterShutdown();
   }
 
+  /** No span is ever live here. */
+  traceState(): undefined {
+    this.#ignoredAfterShutdown();
+    return undefined;
+  }
+
   #ignoredAfterShutdown(): void {
     if (this.#stopped) this.#counters.ignoredAfterShutdown++;
   }

@@ -20,7 +20,8 @@ export interface FanoutSetup {
  * recording calls to `recording` and owns the rest (flush, shutdown, stats).
  */
 export interface FanoutRecording {
-  readonly recording: RecordingCalls;
+  /** Every strategy answers `traceState` (optional for plugins): the fan-out always has it. */
+  readonly recording: RecordingCalls & Required<Pick<RecordingCalls, 'traceState'>>;
   /** Stops recording for good: later calls are counted as ignored, live spans as `live-evicted`. */
   stop(): void;
   /** The fan-out's own counters as stats (without the children's). */

@@ -46,6 +46,12 @@ export interface FanoutStats extends TracerStats {
 export interface FanoutTracer extends TracerPlugin {
   /** Forwarded to every child that recorded the span and has `updateName`; the others are skipped. */
   updateName(span: SpanHandle, name: string): void;
+  /**
+   * The tracestate of the first child, in child order, that recorded the live span and answers with a
+   * string (children built on the core answer the start's); undefined when none does, or for a span
+   * that is not live. A child that throws or answers something else is skipped and counted in `childFaults`.
+   */
+  traceState(span: SpanHandle): string | undefined;
   shutdown(options?: ShutdownOptions): Promise<void>;
   stats(): FanoutStats;
 }

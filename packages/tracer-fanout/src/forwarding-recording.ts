@@ -77,6 +77,8 @@ export class ForwardingRecording implements FanoutRecording, RecordingCalls {
   readonly #recorder: SpanRecorder | undefined;
   /** The shared recorder's counters: only its attribute and misuse counts surface in the fan-out's stats. */
   readonly #recorderCounters = new TracerCounters();
+  /** The first child fed by the shared recorder, as a bit: the recorder answers `traceState` in its place. 0 when none is. */
+  readonly #firstSinkBit: number;
 
   /** `sinks[i]` is child i's sink side, or undefined for a child that gets its calls forwarded. */
   constructor(setup: FanoutSetup, sinks: readonly (FinishedSpanSink | undefined)[]) {
@@ -86,6 +88,8 @@ export class ForwardingRecording implements FanoutRecording, RecordingCalls {
     this.#forwardedMask = sinks.reduce((mask, sink, i) => (sink === undefined ? mask | (1 << i) : mask), 0);
     const accepting = sinks.filter((sink) => sink !== undefined);
     this.#recorder = accepting.length === 0 ? undefined : recorderForSinks(accepting, setup, this.#recorderCounters);
+    const firstSink = sinks.findIndex((sink) => sink !== undefined);
+    this.#firstSinkBit = firstSink < 0 ? 0 : 1 << firstSink;
     this.#live = new LiveSpans({
       maxSpans: setup.maxLiveSpans,
       ids: setup.ids,
@@ -184,6 +188,41 @@ export class ForwardingRecording implements FanoutRecording, RecordingCalls {
   /** As given: the shared recorder and each child check the name and count a bad one themselves, as for `setStatus`. */
   updateName(span: SpanHandle, name: string): void {
     this.#forward(Op.UpdateName, span, name, undefined);
+  }
+
+  /**
+   * The tracestate of the first child, in child order, that recorded the span and answers with a string.
+   * The children fed by the shared recorder are answered for by it (the start's tracestate, as each of
+   * them would have recorded it), in the place of the first of them. A forwarded child without
+   * `traceState` is skipped, and so is one that answers undefined (it may have evicted the span, or be
+   * a fan-out whose children cannot answer); one that throws or answers anything else is counted as a
+   * fault and skipped. Undefined when no child answers, and for a span that is not live here.
+   */
+  traceState(handle: SpanHandle): string | undefined {
+    const span = this.#live.target(handle);
+    if (span === undefined) return undefined;
+    const asked = span.shared === undefined ? span.mask : span.mask | this.#firstSinkBit;
+    for (let i = 0, bits = asked; bits !== 0; i++, bits >>>= 1) {
+      if ((bits & 1) === 0) continue;
+      const state = (1 << i) === this.#firstSinkBit ? this.#recorder!.traceState(span.shared!) : this.#childTraceState(i, span.handles[i]!);
+      if (state !== undefined) return state;
+    }
+    return undefined;
+  }
+
+  /** Child `index`'s answer for its `handle`: a string, or undefined when it has none to give (a fault counted, if it broke the contract). */
+  #childTraceState(index: number, handle: SpanHandle): string | undefined {
+    let state: unknown;
+    try {
+      // Optional for a plugin, as `updateName` is: something other than a function there throws, a fault.
+      state = this.#plugins[index]!.traceState?.(handle);
+    } catch (error) {
+      this.#children.fault(index, 'traceState', error);
+      return undefined;
+    }
+    if (state === undefined || typeof state === 'string') return state;
+    this.#children.fault(index, 'traceState (returned neither a string nor undefined)');
+    return undefined;
   }
 
   /** Forwards one recording call to the shared recorder and to the children that recorded the span. */

@@ -28,7 +28,8 @@ export function recorderForSinks(
 /**
  * How a fan-out records when every child is built on the core: the shared recorder is the whole of
  * it, so a span costs about what it costs one tracer, whatever the number of children. The recording
- * calls go straight to the recorder; the fan-out's counters are the recorder's.
+ * calls go straight to the recorder; the fan-out's counters are the recorder's. `traceState` is the
+ * recorder's too: the start's tracestate, which is what each of those children would have recorded alone.
  */
 export function recordOnce(setup: FanoutSetup, sinks: readonly FinishedSpanSink[]): FanoutRecording {
   const recorder = recorderForSinks(sinks, setup, setup.counters);

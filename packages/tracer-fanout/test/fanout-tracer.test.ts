@@ -392,6 +392,113 @@ describe('createFanoutTracer: updateName', () => {
   });
 });
 
+describe('createFanoutTracer: traceState', () => {
+  const REMOTE = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+  /** A forwarded child that records its own tracestate, as a sampler writing its threshold does. */
+  const sampler = (inner: MemoryTracer, name: string, threshold: string) =>
+    variant(inner, name, {
+      traceState: (h) => {
+        const started = inner.traceState!(h);
+        return started === undefined ? undefined : `ot=th:${threshold};${started}`;
+      },
+    });
+  /** A forwarded child written before `traceState`: it has every other member. */
+  const older = (inner: MemoryTracer, name: string) => variant(inner, name, { traceState: undefined });
+  /** A forwarded child that does not sample what it is given to start. */
+  const unsampling = (name: string) => variant(createMemoryTracer(), name, { startSpan: () => SpanHandle.INVALID });
+
+  it.each([
+    ['no children', undefined, () => createFanoutTracer([])],
+    ['recorded once', 'a=1,b=2', () => createFanoutTracer([createMemoryTracer(), createMemoryTracer({ packFinishedSpans: true })])],
+    ['forwarded', 'a=1,b=2', () => createFanoutTracer([wrapPlugin(createMemoryTracer())])],
+    ['forwarded beside a sink', 'a=1,b=2', () => createFanoutTracer([createMemoryTracer(), older(createMemoryTracer(), 'older')])],
+  ] as const)("%s: a live span's; undefined once ended, for foreign handles and after shutdown, which counts it", async (_how, expected, make) => {
+    const fanout = make();
+    const server = fanout.startSpan({ name: 'server', parent: REMOTE, traceState: 'a=1,b=2' });
+    const plain = fanout.startSpan({ name: 'plain' });
+    const ended = fanout.startSpan({ name: 'ended', traceState: 'a=1' });
+    fanout.endSpan(ended);
+    expect(fanout.traceState(server)).toBe(expected);
+    expect(fanout.traceState(plain)).toBe(expected === undefined ? undefined : '');
+    expect(fanout.traceState(ended)).toBeUndefined();
+    for (const foreign of [SpanHandle.INVALID, REMOTE, { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8) }, null, 42]) {
+      expect(fanout.traceState(foreign as SpanHandle)).toBeUndefined();
+    }
+    await fanout.shutdown();
+    expect(fanout.traceState(server)).toBeUndefined();
+    const stats = fanout.stats();
+    expect(stats).toMatchObject({ ignoredAfterShutdown: 1, invalidCalls: 0 });
+    expect(Object.values(stats.childFaults).every((faults) => faults === 0)).toBe(true);
+  });
+
+  it.each([
+    // [children, whose answer]: the first in child order that recorded the span and answers a string.
+    ['a sink before a forwarded child: the shared recorder answers for the sinks', ['sink', 'th:8'], 'a=1,b=2'],
+    ['a forwarded child before the sinks', ['th:8', 'sink', 'th:4', 'sink'], 'ot=th:8;a=1,b=2'],
+    ['children without traceState are skipped', ['older', 'older', 'th:4', 'sink'], 'ot=th:4;a=1,b=2'],
+    ['a child that did not sample the span is skipped', ['unsampling', 'th:4', 'th:8'], 'ot=th:4;a=1,b=2'],
+    ['a nested fan-out that cannot answer is skipped, not a fault', ['nested older', 'th:8'], 'ot=th:8;a=1,b=2'],
+    ['a nested fan-out answers as its children do', ['nested th:4', 'th:8'], 'ot=th:4;a=1,b=2'],
+    ['no child can answer', ['older', 'nested older'], undefined],
+  ])('forwarded, %s', (_how, kinds, expected) => {
+    const children = kinds.map((kind, i) => {
+      const name = `${kind}#${i}`;
+      if (kind === 'sink') return createMemoryTracer({ name });
+      if (kind === 'older') return older(createMemoryTracer(), name);
+      if (kind === 'unsampling') return unsampling(name);
+      if (kind === 'nested older') return createFanoutTracer([older(createMemoryTracer(), 'older')], { name });
+      if (kind === 'nested th:4') return createFanoutTracer([sampler(createMemoryTracer(), 'sampler', '4')], { name });
+      return sampler(createMemoryTracer(), name, kind.slice('th:'.length));
+    });
+    const fanout = createFanoutTracer(children);
+    const span = fanout.startSpan({ name: 'server', parent: REMOTE, traceState: 'a=1,b=2' });
+    expect(fanout.traceState(span)).toBe(expected);
+    expect(Object.values(fanout.stats().childFaults).every((faults) => faults === 0)).toBe(true);
+  });
+
+  it('a child that throws, answers something else or has no function there is skipped and counted, as for updateName', () => {
+    let asked = 0;
+    const thrower = variant(createMemoryTracer(), 'thrower', {
+      traceState: () => {
+        asked++;
+        throw new Error('traceState exploded');
+      },
+    });
+    const numbered = variant(createMemoryTracer(), 'numbered', { traceState: () => 42 as never });
+    const broken = variant(createMemoryTracer(), 'broken', { traceState: 'a=1' as never });
+    const answering = createMemoryTracer();
+    const fanout = createFanoutTracer([thrower, numbered, broken, sampler(answering, 'sampler', '8')]);
+    const span = fanout.startSpan({ name: 'server', traceState: 'a=1,b=2' });
+    expect(() => fanout.traceState(span)).not.toThrow();
+    expect(fanout.traceState(span)).toBe('ot=th:8;a=1,b=2');
+    const stats = fanout.stats();
+    expect(stats.childFaults).toEqual({ thrower: 2, numbered: 2, broken: 2, sampler: 0 });
+    expect(stats.lastError?.message).toMatch(/^child "broken" broke the contract in traceState: /);
+    fanout.traceState(fanout.startSpan({ name: 'numbered last', traceState: 'a=1' }));
+    expect(fanout.stats().childFaults.numbered).toBe(3);
+    // Once the span ended, no child is asked.
+    fanout.endSpan(span);
+    asked = 0;
+    expect(fanout.traceState(span)).toBeUndefined();
+    expect(asked).toBe(0);
+    expect(ledgerProblem(fanout.stats())).toBeUndefined();
+    expect(answering.drain().map((s) => [s.name, s.traceState])).toEqual([['server', 'a=1,b=2']]);
+  });
+
+  it('a thrower alone: the fault is counted, the answer is undefined', () => {
+    const thrower = variant(createMemoryTracer(), 'thrower', {
+      traceState: () => {
+        throw new Error('traceState exploded');
+      },
+    });
+    const fanout = createFanoutTracer([thrower]);
+    const span = fanout.startSpan({ name: 'server', traceState: 'a=1' });
+    expect(fanout.traceState(span)).toBeUndefined();
+    expect(fanout.stats().childFaults).toEqual({ thrower: 1 });
+    expect(fanout.stats().lastError?.message).toBe('child "thrower" broke the contract in traceState: traceState exploded');
+  });
+});
+
 describeConformance('fan-out with 0 children', () => createFanoutTracer([]));
 
 /** The memory tracer each conformance fan-out delivers to, so the checks read what the fan-out exported. */

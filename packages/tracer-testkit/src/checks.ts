@@ -79,6 +79,17 @@ function callFlush(plugin: TracerPlugin): Promise<void> {
   return result as Promise<void>;
 }
 
+/**
+ * `traceState(handle)` when the plugin has it (else undefined): fails unless it answers a string or
+ * undefined without throwing.
+ */
+function traceStateOf(plugin: TracerPlugin, handle: unknown, what: string): string | undefined {
+  if (typeof plugin.traceState !== 'function') return undefined;
+  const state: unknown = attempt(what, () => plugin.traceState!(handle as SpanHandle));
+  if (state !== undefined && typeof state !== 'string') fail(`${what} returned ${describe(state)}, not a string or undefined`);
+  return state;
+}
+
 function statsOf(plugin: TracerPlugin): TracerStats | undefined {
   return typeof plugin.stats === 'function' ? attempt('stats()', () => plugin.stats!()) : undefined;
 }
@@ -98,6 +109,7 @@ function hammer(plugin: TracerPlugin, handle: unknown): void {
     attempt(`endSpan(${describe(value)})`, () => plugin.endSpan(v));
     if (typeof plugin.updateName === 'function') attempt(`updateName(handle, ${describe(value)})`, () => plugin.updateName!(h, v));
   }
+  traceStateOf(plugin, handle, `traceState(${describe(handle)})`);
 }
 
 function describe(value: unknown): string {
@@ -112,7 +124,7 @@ type Check = (ctx: CheckContext) => Promise<void>;
 
 /**
  * The rules of the TracerPlugin contract, by stable name. Checks that need an optional member
- * (`updateName`, `shutdown`, `stats`) pass when the plugin does not have it.
+ * (`updateName`, `traceState`, `shutdown`, `stats`) pass when the plugin does not have it.
  */
 export const CHECKS: Readonly<Record<string, Check>> = {
   'has a name and every method': async ({ make }) => {
@@ -121,7 +133,7 @@ export const CHECKS: Readonly<Record<string, Check>> = {
     for (const method of PLUGIN_METHODS) {
       if (typeof plugin[method] !== 'function') fail(`${method} is not a function`);
     }
-    for (const method of ['updateName', 'shutdown', 'stats'] as const) {
+    for (const method of ['updateName', 'traceState', 'shutdown', 'stats'] as const) {
       if (plugin[method] !== undefined && typeof plugin[method] !== 'function') fail(`${method} is present but not a function`);
     }
   },
@@ -283,6 +295,28 @@ export const CHECKS: Readonly<Record<string, Check>> = {
     }
     const untouched = other === undefined ? undefined : find(other);
     if (untouched !== undefined && untouched.name !== 'other') fail(`renaming one span renamed another: "other" was exported as ${JSON.stringify(untouched.name)}`);
+  },
+
+  // A tracer may record another tracestate than the start's (a sampler adds its threshold), and a
+  // fan-out whose children cannot answer answers undefined: for a live span, a string or undefined.
+  'traceState answers for a live span only': async ({ make }) => {
+    const plugin = await make();
+    if (typeof plugin.traceState !== 'function') return;
+    const none = (handle: unknown, what: string) => {
+      const state = traceStateOf(plugin, handle, what);
+      if (state !== undefined) fail(`${what} returned ${JSON.stringify(state)}; expected undefined`);
+    };
+    const live = sampled(plugin, 'startSpan', { name: 'carrier', traceState: 'a=1,b=2' });
+    none(SpanHandle.INVALID, 'traceState(INVALID)');
+    FOREIGN_HANDLES.forEach((handle, i) => none(handle, `traceState(FOREIGN_HANDLES[${i}], ${describe(handle)})`));
+    if (live === undefined) return;
+    traceStateOf(plugin, live, 'traceState(a live span started with a tracestate)');
+    const plain = sampled(plugin, 'startSpan', { name: 'plain' });
+    if (plain !== undefined) traceStateOf(plugin, plain, 'traceState(a live span started without one)');
+    attempt('endSpan', () => plugin.endSpan(live));
+    none(live, 'traceState after endSpan');
+    none({ traceId: live.traceId, spanId: live.spanId }, 'traceState(a copy of an ended handle)');
+    if (plain !== undefined) attempt('endSpan', () => plugin.endSpan(plain));
   },
 
   'flush returns a promise, never throws synchronously, and settles in time': async ({ make, flushTimeoutMillis }) => {

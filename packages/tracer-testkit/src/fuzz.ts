@@ -29,6 +29,8 @@ type Call =
   | { op: 'event'; target: number; event: unknown }
   | { op: 'end'; target: number; time: unknown }
   | { op: 'rename'; target: number; name: unknown }
+  // A handle made so far (an index, as for the others), or a hostile value in its place.
+  | { op: 'traceState'; target: number | { readonly hostile: unknown } }
   | { op: 'flush' }
   | { op: 'stats' }
   | { op: 'shutdown' };
@@ -59,6 +61,7 @@ const callArb: fc.Arbitrary<Call> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('event' as const), target, event: fc.oneof(fc.record({ name: fc.oneof(fc.string(), hostile), attributes: hostile, timeUnixNanos: time }), hostile) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('end' as const), target, time }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('rename' as const), target, name: fc.oneof(fc.string({ maxLength: 30 }), hostile) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('traceState' as const), target: fc.oneof({ weight: 3, arbitrary: target }, { weight: 1, arbitrary: hostile.map((value) => ({ hostile: value })) }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'stats' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'shutdown' as const }) },
@@ -89,12 +92,13 @@ async function settle(promise: unknown, millis: number, what: string): Promise<v
 }
 
 /**
- * Property-based fuzzing of a TracerPlugin: random sequences of calls (`updateName` too, when the
- * plugin has it) with random and hostile
+ * Property-based fuzzing of a TracerPlugin: random sequences of calls (`updateName` and `traceState`
+ * too, when the plugin has them) with random and hostile
  * arguments (wrong types, huge and deeply nested values, cyclic objects, `__proto__` keys, forged,
  * stale and INVALID handles, calls after shutdown) on fresh plugins from `factory`. After every
- * call: no synchronous throw, and with `stats()` the ledger balances. After every run: `flush()` and
- * `shutdown()` settle in time and no built-in prototype gained a property. Never rejects.
+ * call: no synchronous throw, `traceState` answers a string or undefined (undefined for INVALID and
+ * for a span ended before any shutdown), and with `stats()` the ledger balances. After every run:
+ * `flush()` and `shutdown()` settle in time and no built-in prototype gained a property. Never rejects.
  */
 export async function fuzzPlugin(factory: PluginFactory, options: FuzzOptions = {}): Promise<FuzzReport> {
   let calls = 0;
@@ -105,6 +109,9 @@ export async function fuzzPlugin(factory: PluginFactory, options: FuzzOptions = 
     runs++;
     const plugin: TracerPlugin = await factory();
     const handles: unknown[] = [];
+    // Handles passed to endSpan before any shutdown: traceState must not answer for them.
+    const ended = new Set<unknown>();
+    let shutDown = false;
     try {
       for (const call of sequence) {
         calls++;
@@ -131,13 +138,27 @@ export async function fuzzPlugin(factory: PluginFactory, options: FuzzOptions = 
           case 'event':
             plugin.addEvent(pick(handles, call.target) as SpanHandle, call.event as never);
             break;
-          case 'end':
-            plugin.endSpan(pick(handles, call.target) as SpanHandle, call.time as bigint);
+          case 'end': {
+            const handle = pick(handles, call.target);
+            plugin.endSpan(handle as SpanHandle, call.time as bigint);
+            if (!shutDown) ended.add(handle);
             break;
+          }
           case 'rename':
             // Optional in the contract: a plugin without it is not called.
             plugin.updateName?.(pick(handles, call.target) as SpanHandle, call.name as string);
             break;
+          case 'traceState': {
+            // Optional in the contract: a plugin without it is not called.
+            if (plugin.traceState === undefined) break;
+            const handle = typeof call.target === 'number' ? pick(handles, call.target) : call.target.hostile;
+            const state: unknown = plugin.traceState(handle as SpanHandle);
+            if (state !== undefined && typeof state !== 'string') throw new Error(`traceState returned a ${typeof state}, not a string or undefined`);
+            if (state !== undefined && (handle === SpanHandle.INVALID || ended.has(handle))) {
+              throw new Error(`traceState answered ${JSON.stringify(state)} for ${handle === SpanHandle.INVALID ? 'INVALID' : 'an ended span'}`);
+            }
+            break;
+          }
           case 'flush':
             await settle(plugin.flush(), settleMillis, 'flush()');
             break;
@@ -145,7 +166,11 @@ export async function fuzzPlugin(factory: PluginFactory, options: FuzzOptions = 
             plugin.stats?.();
             break;
           case 'shutdown':
-            if (plugin.shutdown) await settle(plugin.shutdown({ timeoutMillis: settleMillis }), settleMillis * 2, 'shutdown()');
+            if (plugin.shutdown) {
+              // An endSpan from now on is a no-op: it ends nothing traceState must forget.
+              shutDown = true;
+              await settle(plugin.shutdown({ timeoutMillis: settleMillis }), settleMillis * 2, 'shutdown()');
+            }
             break;
         }
         const stats = plugin.stats?.();

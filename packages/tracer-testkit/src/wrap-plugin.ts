@@ -16,6 +16,7 @@ export function wrapPlugin(inner: TracerPlugin, changes: (inner: TracerPlugin) =
     flush: () => inner.flush(),
   };
   if (inner.updateName) plugin.updateName = (span, name) => inner.updateName!(span, name);
+  if (inner.traceState) plugin.traceState = (span) => inner.traceState!(span);
   if (inner.shutdown) plugin.shutdown = (options) => inner.shutdown!(options);
   if (inner.stats) plugin.stats = () => inner.stats!();
   return Object.assign(plugin, changes(inner));

@@ -3,6 +3,7 @@ import { SpanHandle, type TracerPlugin } from '@x/tracer-core';
 import { createMemoryTracer, type MemoryTracer } from '@x/tracer-memory';
 import { CHECK_NAMES, checkConformance, runCheck, wrapPlugin, type ExportedSpan } from '@x/tracer-testkit';
 import { describeConformance } from '@x/tracer-testkit/vitest';
+import { answeringAfterEnd } from './support/answering-after-end.js';
 
 /** The memory tracer inside each wrapper that `broken` made, so the checks can read its spans. */
 const inners = new WeakMap<TracerPlugin, MemoryTracer>();
@@ -95,6 +96,7 @@ const BROKEN: readonly [string, () => TracerPlugin][] = [
     }),
   ],
   ['updateName renames a live span and changes nothing after its end', broken(() => ({ updateName: () => undefined }))],
+  ['traceState answers for a live span only', broken((inner) => ({ traceState: (h) => inner.traceState!(h) ?? '' }))],
   [
     'flush returns a promise, never throws synchronously, and settles in time',
     broken(() => ({ flush: () => new Promise<void>(() => {}) })),
@@ -153,14 +155,14 @@ describe('checkConformance', () => {
     expect(report.failed).toEqual([]);
   });
 
-  it('a plugin without updateName passes every check: the member is optional', async () => {
-    const report = await checkConformance(broken(() => ({ updateName: undefined })), { exported: drained });
+  it.each(['updateName', 'traceState'] as const)('a plugin without %s passes every check: the member is optional', async (member) => {
+    const report = await checkConformance(broken(() => ({ [member]: undefined })), { exported: drained });
     expect(report.failed).toEqual([]);
   });
 
-  it('an updateName that is there but not a function fails "has a name and every method"', async () => {
-    const message = await runCheck('has a name and every method', broken(() => ({ updateName: 'GET /' as never })));
-    expect(message).toBe('updateName is present but not a function');
+  it.each(['updateName', 'traceState'] as const)('a %s that is there but not a function fails "has a name and every method"', async (member) => {
+    const message = await runCheck('has a name and every method', broken(() => ({ [member]: 'GET /' as never })));
+    expect(message).toBe(`${member} is present but not a function`);
   });
 
   it('an updateName that throws on a name that is not a string fails "recording never throws on garbage"', async () => {
@@ -171,6 +173,38 @@ describe('checkConformance', () => {
       },
     }));
     expect(await runCheck('recording never throws on garbage', factory)).toMatch(/^updateName\(handle, .*\) threw: name must be a string$/);
+  });
+
+  it('a traceState that reads a garbage handle unguarded fails "recording never throws on garbage"', async () => {
+    const factory = broken((inner) => ({ traceState: (h) => (h.spanId.length === 16 ? inner.traceState!(h) : undefined) }));
+    expect(await runCheck('recording never throws on garbage', factory)).toMatch(/^traceState\(.*\) threw: /);
+  });
+
+  it.each([
+    ['answers for an ended span', answeringAfterEnd, 'traceState after endSpan returned "a=1,b=2"; expected undefined'],
+    ['answers an unknown handle', (inner: TracerPlugin) => ({ traceState: (h: SpanHandle) => inner.traceState!(h) ?? '' }), 'traceState(INVALID) returned ""; expected undefined'],
+    [
+      'answers a number',
+      (inner: TracerPlugin) => ({ traceState: (h: SpanHandle) => (inner.traceState!(h) === undefined ? undefined : (42 as never)) }),
+      'traceState(a live span started with a tracestate) returned 42, not a string or undefined',
+    ],
+  ])('a traceState that %s fails the traceState check', async (_how, change, expected) => {
+    expect(await runCheck('traceState answers for a live span only', broken(change))).toBe(expected);
+  });
+
+  it.each([
+    [
+      'records another tracestate than the start (a sampler)',
+      (inner: TracerPlugin) => ({
+        traceState: (h: SpanHandle) => {
+          const started = inner.traceState!(h);
+          return started === undefined ? undefined : `ot=th:8,${started}`;
+        },
+      }),
+    ],
+    ['cannot answer for a live span', () => ({ traceState: () => undefined })],
+  ])('a traceState that %s passes the traceState check', async (_how, change) => {
+    expect(await runCheck('traceState answers for a live span only', broken(change))).toBeUndefined();
   });
 
   it('a plugin that still renames a span after its end fails the updateName check', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TracerPlugin } from '@x/tracer-core';
 import { createMemoryTracer } from '@x/tracer-memory';
 import { fuzzPlugin, wrapPlugin } from '@x/tracer-testkit';
+import { answeringAfterEnd } from './support/answering-after-end.js';
 
 function wrap(change: (inner: TracerPlugin) => Partial<TracerPlugin>): () => TracerPlugin {
   return () => wrapPlugin(createMemoryTracer(), change);
@@ -42,6 +43,34 @@ describe('fuzzPlugin', () => {
 
   it('a plugin without updateName is fuzzed as it is, and passes', async () => {
     const report = await fuzzPlugin(wrap(() => ({ updateName: undefined })), { runs: 30 });
+    expect(report.failure).toBeUndefined();
+  });
+
+  it('calls traceState with hostile handles too: catches one that reads a throwing getter or proxy unguarded', async () => {
+    const report = await fuzzPlugin(
+      wrap((inner) => ({
+        traceState: (h) => (typeof h === 'object' && h !== null && typeof h.traceId === 'string' ? inner.traceState!(h) : undefined),
+      })),
+      { runs: 200, seed: 42 },
+    );
+    expect(report.failure).toMatch(/(getter|proxy) throws/);
+  });
+
+  it('catches a traceState that answers for a span after its end', async () => {
+    const report = await fuzzPlugin(
+      wrap(answeringAfterEnd),
+      { runs: 200, seed: 42 },
+    );
+    expect(report.failure).toMatch(/traceState answered ".*" for an ended span/);
+  });
+
+  it('catches a traceState that answers something other than a string', async () => {
+    const report = await fuzzPlugin(wrap((inner) => ({ traceState: (h) => (inner.traceState!(h) === undefined ? undefined : (0 as never)) })), { runs: 200, seed: 42 });
+    expect(report.failure).toMatch(/traceState returned a number, not a string or undefined/);
+  });
+
+  it('a plugin without traceState is fuzzed as it is, and passes', async () => {
+    const report = await fuzzPlugin(wrap(() => ({ traceState: undefined })), { runs: 30 });
     expect(report.failure).toBeUndefined();
   });
 
