@@ -5,9 +5,9 @@ import { SpanHandle, type TracerPlugin } from '@x/tracer-core';
 import { createFanoutTracer } from '@x/tracer-fanout';
 import { createOtlpTracer } from '@x/tracer-otlp';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { alternate, check, gc, median, timed, type BenchCase, type BenchContext } from './harness.js';
+import { alternate, bytesPer, check, gc, median, timed, type BenchCase, type BenchContext } from './harness.js';
 import { CountingExporter, otelBatch, otelWith } from './otel.js';
-import { oursFullSpan, oursNested, theirsFullSpan, theirsNested } from './workload.js';
+import { oursFullSpan, oursHoistedSpans, oursNested, theirsFullSpan, theirsNested } from './workload.js';
 
 function oursOtlp(context: BenchContext) {
   return createOtlpTracer({
@@ -127,26 +127,9 @@ export const spanUnsampled: BenchCase = {
     await otel.flush();
     check('ours started', ours.stats().spansStarted, 0);
     check('theirs exported', exporter.count, 0);
-    // Allocation of our unsampled path, with the caller's objects hoisted: heap growth per span over
-    // a million spans, after a warm-up (compiling allocates) and a full collection.
+    // Allocation of our unsampled path, with the caller's objects hoisted.
     const start = { name: 'GET /users/:id', parent: SpanHandle.INVALID, attributes: { a: 1 } };
-    const event = { name: 'cache.miss' };
-    const status = { code: 1 } as const;
-    const unsampled = (count: number) => {
-      for (let i = 0; i < count; i++) {
-        const span = ours.startSpan(start);
-        ours.setAttribute(span, 'http.route', '/users/:id');
-        ours.addEvent(span, event);
-        ours.setStatus(span, status);
-        ours.endSpan(span);
-      }
-    };
-    unsampled(200_000);
-    gc();
-    const iterations = 1_000_000;
-    const before = process.memoryUsage().heapUsed;
-    unsampled(iterations);
-    const bytesPerSpan = Math.max(0, (process.memoryUsage().heapUsed - before) / iterations);
+    const bytesPerSpan = bytesPer((count) => oursHoistedSpans(ours, start, count));
     await ours.shutdown();
     await otel.shutdown();
     return { id: this.id, unit: 'ns/span', ...result, notes: { 'ours bytes allocated per unsampled span': Number(bytesPerSpan.toFixed(2)) } };

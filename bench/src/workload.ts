@@ -1,6 +1,6 @@
 // The same work, written once for each library: the benchmark's "full span" and a bare child.
 import { SpanKind as OtelKind, SpanStatusCode as OtelStatus, context, trace, type Context, type Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode, type SpanHandle, type TracerPlugin } from '@x/tracer-core';
+import { SpanKind, SpanStatusCode, type SpanHandle, type SpanStart, type TracerPlugin } from '@x/tracer-core';
 
 const OK = { code: SpanStatusCode.OK } as const;
 const OTEL_OK = { code: OtelStatus.OK } as const;
@@ -48,4 +48,21 @@ export function theirsNested(tracer: Tracer, children: number): void {
   const ctx = trace.setSpan(context.active(), parent);
   for (let i = 0; i < children; i++) tracer.startSpan('child', undefined, ctx).end();
   parent.end();
+}
+
+const HOISTED_EVENT = { name: 'cache.miss' };
+const HOISTED_STATUS = { code: 1 } as const;
+
+/**
+ * `count` spans with every recording call, the caller's objects made once (`start` included): what
+ * the tracer itself allocates, for the allocation notes.
+ */
+export function oursHoistedSpans(tracer: TracerPlugin, start: SpanStart, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const span = tracer.startSpan(start);
+    tracer.setAttribute(span, 'http.route', '/users/:id');
+    tracer.addEvent(span, HOISTED_EVENT);
+    tracer.setStatus(span, HOISTED_STATUS);
+    tracer.endSpan(span);
+  }
 }

@@ -125,20 +125,21 @@ export class HeadSamplingTracer implements TracerPlugin {
     return out;
   }
 
+  // The sampled-out span's handle goes no further: what a sampled-out trace costs is these comparisons.
   setAttribute(span: SpanHandle, key: string, value: AttributeValue): void {
-    this.#child.setAttribute(span, key, value);
+    if (span !== SpanHandle.INVALID) this.#child.setAttribute(span, key, value);
   }
 
   setStatus(span: SpanHandle, status: SpanStatus): void {
-    this.#child.setStatus(span, status);
+    if (span !== SpanHandle.INVALID) this.#child.setStatus(span, status);
   }
 
   addEvent(span: SpanHandle, event: SpanEvent): void {
-    this.#child.addEvent(span, event);
+    if (span !== SpanHandle.INVALID) this.#child.addEvent(span, event);
   }
 
   endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
-    this.#child.endSpan(span, endTimeUnixNanos);
+    if (span !== SpanHandle.INVALID) this.#child.endSpan(span, endTimeUnixNanos);
   }
 
   updateName(span: SpanHandle, name: string): void {

@@ -79,21 +79,25 @@ export function withThreshold(traceState: string | undefined, th: string | undef
 }
 
 /**
- * {@link withThreshold} for one threshold, remembering its last answer: the spans of a trace
- * carry the same tracestate string, so most calls are one comparison.
+ * {@link withThreshold} for one threshold, remembering answers: for no tracestate (most roots and
+ * children), and for the last other input (the spans of a trace carry the same string), so most
+ * calls are a comparison.
  */
 export class ThresholdWriter {
   readonly #th: string | undefined;
+  readonly #forNone: string;
   // null: nothing written yet (undefined is an input).
-  #lastIn: string | undefined | null = null;
+  #lastIn: string | null = null;
   #lastOut = '';
 
   /** `th` undefined: the writer erases thresholds. */
   constructor(th: string | undefined) {
     this.#th = th;
+    this.#forNone = withThreshold('', th);
   }
 
   write(traceState: string | undefined): string {
+    if (traceState === undefined || traceState === '') return this.#forNone;
     if (traceState === this.#lastIn) return this.#lastOut;
     const out = withThreshold(traceState, this.#th);
     this.#lastIn = traceState;

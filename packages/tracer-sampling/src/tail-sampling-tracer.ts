@@ -3,7 +3,6 @@ import { DelegatingTracer, idWordsOfSpan, now, readTraceId, resolveSpanLimits, s
 import { isLocalRoot, TraceEntry, type Decision, type EarlyReason, type KeepRule } from './decision.js';
 import { FifoQueue } from './fifo-queue.js';
 import { readOtSampling, ThresholdWriter, traceRandomness } from './ot-trace-state.js';
-import { withTraceState } from './restart.js';
 import { TraceTable } from './trace-table.js';
 import { parentVerdict } from './parent-verdict.js';
 import type { ResolvedSamplingOptions } from './sampling-options.js';
@@ -32,6 +31,11 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
   protected readonly recording: SpanRecorder;
   readonly #counters = new TracerCounters();
   readonly #options: ResolvedSamplingOptions;
+  readonly #keepErrors: boolean;
+  readonly #keepSlow: boolean;
+  readonly #slowNanos: number;
+  readonly #maxSpansPerTrace: number;
+  readonly #maxPendingSpans: number;
   readonly #child: TracerPlugin;
   readonly #handoff: SpanHandoff;
   /** The ratio's threshold; undefined at sample rate 0 (the ratio keeps nothing). */
@@ -72,6 +76,11 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
     super();
     this.name = options.name;
     this.#options = options;
+    this.#keepErrors = options.alwaysSample.has('errors');
+    this.#keepSlow = options.alwaysSample.has('slow_requests');
+    this.#slowNanos = options.slowThresholdMillis * NANOS_PER_MILLI;
+    this.#maxSpansPerTrace = options.maxSpansPerTrace;
+    this.#maxPendingSpans = options.maxPendingSpans;
     this.#child = child;
     // Held spans are recorded with the child's limits when it has them (what it would have kept),
     // and with the stricter of its and the given ones when both are.
@@ -101,9 +110,9 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
     const parent = start.parent;
     const traceState = start.traceState;
     if (parent === undefined || parent === null) return this.#startRoot(start, traceState);
-    if (SpanHandle.isInvalid(parent)) return SpanHandle.INVALID;
-    // The parent's trace id as words: from the live span when it is ours, else read from its hex.
+    // The parent's trace id as words: from the live span when it is ours (no hex made), else read from its hex.
     const live = this.recording.liveSpan(parent);
+    if (live === undefined && SpanHandle.isInvalid(parent)) return SpanHandle.INVALID;
     const words = (live === undefined ? undefined : idWordsOfSpan(live)) ?? (readTraceId(traceIdOf(parent), this.#words) ? this.#words : undefined);
     if (words === undefined) return this.recording.startSpan(start);
     const entry = this.#traces.getWords(words);
@@ -124,9 +133,21 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
   }
 
   #startRoot(start: SpanStart, traceState: string | undefined): SpanHandle {
-    const handle = this.recording.startSpan(withTraceState(start, this.#rootTraceState.write(traceState)));
+    // The root's tracestate gets the ratio's threshold where it is read (traceState(), the hand-off), not by copying `start`.
+    const handle = this.recording.startSpan(start);
     this.#begin(handle, traceState, undefined);
     return handle;
+  }
+
+  /**
+   * The tracestate a live span carries on: a root's with the ratio's threshold (so the next service
+   * sees it), any other span's as recorded (a child carries what its parent's gave it).
+   */
+  override traceState(span: SpanHandle): string | undefined {
+    const live = this.recording.liveSpan(span);
+    if (live === undefined) return undefined;
+    const words = idWordsOfSpan(live);
+    return words !== undefined && (words.p0 | words.p1) === 0 ? this.#rootTraceState.write(live.traceState) : live.traceState;
   }
 
   /** A new local fragment: decided at once when the parent or the ratio keeps it, else pending. */
@@ -187,8 +208,8 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
       (entry.held ??= []).push(span);
       this.#held++;
       if (isLocalRoot(span)) this.#decide(entry, undefined, span);
-      else if (entry.held.length >= this.#options.maxSpansPerTrace) this.#decide(entry, 'max_spans_per_trace', undefined);
-      else if (this.#held > this.#options.maxPendingSpans) this.#decide(this.#oldestPending()!, 'max_pending_spans', undefined);
+      else if (entry.held.length >= this.#maxSpansPerTrace) this.#decide(entry, 'max_spans_per_trace', undefined);
+      else if (this.#held > this.#maxPendingSpans) this.#decide(this.#oldestPending()!, 'max_pending_spans', undefined);
     } else {
       this.#follow(span, entry.decision);
       if (entry.open <= 0) this.#forget(entry);
@@ -208,11 +229,9 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
     this.#pending--;
     this.#held -= held.length;
     if (early !== undefined) this.#early[early]++;
-    const rules = this.#options.alwaysSample;
-    const rootNanos = root === undefined ? now() - entry.rootStart : root.endTime - root.startTime;
     let keptBy: KeepRule | undefined;
-    if (rules.has('errors') && entry.hasError) keptBy = 'errors';
-    else if (rules.has('slow_requests') && rootNanos > this.#options.slowThresholdMillis * NANOS_PER_MILLI) keptBy = 'slow_requests';
+    if (this.#keepErrors && entry.hasError) keptBy = 'errors';
+    else if (this.#keepSlow && (root === undefined ? now() - entry.rootStart : root.endTime - root.startTime) > this.#slowNanos) keptBy = 'slow_requests';
     const decision = this.#decision(keptBy, early);
     entry.decision = decision;
     if (keptBy === undefined) {
@@ -231,7 +250,7 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
     const randomness = traceRandomness(span.traceState, span.traceId);
     let keptBy: KeepRule | undefined;
     if (this.#threshold !== undefined && randomness !== undefined && keeps(randomness, this.#threshold)) keptBy = 'ratio';
-    else if (this.#options.alwaysSample.has('errors') && span.status.code === SpanStatusCode.ERROR) keptBy = 'errors';
+    else if (this.#keepErrors && span.status.code === SpanStatusCode.ERROR) keptBy = 'errors';
     if (keptBy === undefined) this.#tracesSampledOut++;
     else this.#kept[keptBy]++;
     return this.#decision(keptBy, undefined);
