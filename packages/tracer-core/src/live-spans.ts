@@ -62,6 +62,8 @@ export class LiveSpans<T extends LiveSpan> {
   readonly #onEvict: ((span: T) => void) | undefined;
   readonly #placement: Placement<T> = { t0: 0, t1: 0, t2: 0, t3: 0, s0: 0, s1: 0, p0: 0, p1: 0, parentIsRemote: false, localParent: undefined };
   #closed = false;
+  /** Marks the handles issued here, also once their span ended (see {@link issuedHere}). */
+  readonly #issuer: object = Object.freeze({});
 
   constructor(options: LiveSpansOptions<T>) {
     this.#table = new LiveSpanTable(options.maxSpans);
@@ -196,7 +198,7 @@ export class LiveSpans<T extends LiveSpan> {
   issue(span: T): SpanHandle {
     const evicted = this.#table.add(span);
     if (evicted !== undefined) this.#evict(evicted);
-    return new SpanRef(span, this);
+    return new SpanRef(span, this, this.#issuer);
   }
 
   /**
@@ -232,6 +234,11 @@ export class LiveSpans<T extends LiveSpan> {
     if (this.#closed) return;
     this.#closed = true;
     for (const span of this.#table.clear()) this.#evict(span);
+  }
+
+  /** Whether `handle` is one this table issued, its span live or not. Never throws. */
+  issuedHere(handle: unknown): boolean {
+    return SpanRef.issuer(handle) === this.#issuer;
   }
 
   #evict(span: T): void {

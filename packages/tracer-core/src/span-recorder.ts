@@ -275,6 +275,14 @@ export class SpanRecorder {
     return this.#live.target(handle);
   }
 
+  /**
+   * Whether this recorder issued `handle`, its span live or ended: a tracer that keeps its own
+   * tables tells a local parent that ended from a remote one this way. Never throws.
+   */
+  issued(handle: unknown): boolean {
+    return this.#live.issuedHere(handle);
+  }
+
   /** The live span's tracestate ('' for none); undefined when `handle` names no live span. */
   traceState(handle: SpanHandle): string | undefined {
     return this.#live.target(handle)?.traceState;

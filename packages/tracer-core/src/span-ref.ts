@@ -26,8 +26,10 @@ export class SpanRef implements SpanHandle {
   #spanId: string | undefined;
   #owner: object | undefined;
   #target: object | undefined;
+  /** Who issued it, kept after the span ended (a token, not the owner, so an old handle retains nothing). */
+  readonly #issuer: object;
 
-  constructor(span: IdentifiedByWords, owner: object) {
+  constructor(span: IdentifiedByWords, owner: object, issuer: object) {
     this.#t0 = span.t0;
     this.#t1 = span.t1;
     this.#t2 = span.t2;
@@ -36,6 +38,7 @@ export class SpanRef implements SpanHandle {
     this.#s1 = span.s1;
     this.#owner = owner;
     this.#target = span;
+    this.#issuer = issuer;
   }
 
   get traceId(): string {
@@ -59,6 +62,11 @@ export class SpanRef implements SpanHandle {
     return typeof handle === 'object' && handle !== null && #target in handle && handle.#owner === owner
       ? (handle.#target as T | undefined)
       : undefined;
+  }
+
+  /** The issuer token `handle` was made with, live or ended; undefined for any other object. Never throws. */
+  static issuer(handle: unknown): object | undefined {
+    return typeof handle === 'object' && handle !== null && #issuer in handle ? handle.#issuer : undefined;
   }
 
   /** Forgets the target (the span ended). */

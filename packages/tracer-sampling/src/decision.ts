@@ -1,5 +1,4 @@
 import type { FinishedSpan } from '@x/tracer-core';
-import { idWordsOfSpan } from '@x/tracer-core/internal';
 import type { ThresholdWriter } from './ot-trace-state.js';
 
 /**
@@ -34,6 +33,9 @@ export interface Decision {
  * for its decision. Pending (no decision yet) it holds the spans that ended and what the tail rules
  * need; decided, it only counts the spans still live, and is forgotten when none is. Keyed by the
  * trace id's words (see `trace-table.ts`).
+ *
+ * A fragment may have several local roots: two requests of one trace reaching this service. It is
+ * decided when the last of them ends.
  */
 export class TraceEntry {
   /** Spans of the fragment started here and not ended. */
@@ -46,20 +48,35 @@ export class TraceEntry {
   waiting = false;
   /** Forgotten (its last span ended after the decision, or a cap evicted it): skipped by the queues. */
   gone = false;
+  /** Local roots not ended yet, and the longest duration (ns) of those that ended. */
+  openRoots = 1;
+  longestRoot = 0;
+  /** Local roots after the first, as word pairs `[s0, s1, ...]` (most fragments have one root). */
+  #moreRoots: number[] | undefined = undefined;
 
   constructor(
     readonly t0: number,
     readonly t1: number,
     readonly t2: number,
     readonly t3: number,
-    /** Clock reading (see the core's `now()`) of the root's start, also when the entry was made. */
+    readonly rootS0: number,
+    readonly rootS1: number,
+    /** Clock reading (see the core's `now()`) of the first root's start, for how long it has run. */
     readonly rootStart: number,
+    /** Clock reading when the entry was made, for `decisionWait`. */
+    readonly createdAt: number,
   ) {}
-}
 
-/** True for a span whose parent is not in this process: a root, or a child of a remote parent. */
-export function isLocalRoot(span: FinishedSpan): boolean {
-  if (span.parentIsRemote) return true;
-  const words = idWordsOfSpan(span);
-  return words === undefined ? span.parentSpanId === '' : (words.p0 | words.p1) === 0;
+  addRoot(s0: number, s1: number): void {
+    (this.#moreRoots ??= []).push(s0, s1);
+    this.openRoots++;
+  }
+
+  isRoot(s0: number, s1: number): boolean {
+    if (s0 === this.rootS0 && s1 === this.rootS1) return true;
+    const more = this.#moreRoots;
+    if (more === undefined) return false;
+    for (let i = 0; i < more.length; i += 2) if (more[i] === s0 && more[i + 1] === s1) return true;
+    return false;
+  }
 }

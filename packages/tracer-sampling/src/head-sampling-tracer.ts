@@ -1,10 +1,12 @@
 import { SpanHandle, type AttributeValue, type ShutdownOptions, type SpanEvent, type SpanStart, type SpanStatus, type TracerPlugin } from '@x/tracer-core';
 import { createIdGenerator, idWordsOf, readTraceId, traceIdHex, type TraceWords } from '@x/tracer-core/internal';
-import type { KeepRule } from './decision.js';
+import { RULE_ATTRIBUTE, type KeepRule } from './decision.js';
+import { childFlush, childShutdown, childStats } from './child-calls.js';
+import { parentVerdict } from './parent-verdict.js';
 import { withTraceState } from './restart.js';
-import { readOtSampling, ThresholdWriter, traceRandomness, withThreshold } from './ot-trace-state.js';
+import { readOtSampling, ThresholdWriter, traceRandomness } from './ot-trace-state.js';
 import type { ResolvedSamplingOptions } from './sampling-options.js';
-import { earlyCounts, keepCounts, NO_STATS, type SamplingStats } from './sampling-stats.js';
+import { earlyCounts, keepCounts, type SamplingStats } from './sampling-stats.js';
 import { traceIdOf } from './tail-sampling-tracer.js';
 import { keeps, probabilityToThreshold, randomnessOfWords, type Threshold } from './threshold.js';
 
@@ -27,12 +29,9 @@ export class HeadSamplingTracer implements TracerPlugin {
   readonly #randomness = { hi: 0, lo: 0 };
   /** Writes this sampler's threshold into a kept root's tracestate. */
   readonly #ownThreshold: ThresholdWriter | undefined;
-  readonly #kept = keepCounts();
+  readonly #keptTraces = keepCounts();
   #sampledOut = 0;
-  /** The last remote tracestate checked for consistency, and what it became. */
-  #checkedIn: string | undefined;
-  #checkedTraceId = '';
-  #checkedOut: string | undefined;
+  #shutdown: Promise<void> | undefined;
 
   constructor(child: TracerPlugin, options: ResolvedSamplingOptions) {
     this.name = options.name;
@@ -61,18 +60,26 @@ export class HeadSamplingTracer implements TracerPlugin {
     if (this.#child.traceState?.(parent) !== undefined) return this.#child.startSpan(start);
     const traceId = traceIdOf(parent);
     if (traceId === undefined) return this.#child.startSpan(start);
-    if (this.#parentBased) {
-      this.#kept.parent++;
-      const checked = this.#consistent(traceState, traceId);
-      return this.#child.startSpan(checked === traceState ? start : withTraceState(start, checked ?? ''));
+    // Parent-based: a sampled remote parent is followed, unless its threshold says it was not a
+    // decision (a tail sampler upstream still deciding): then the ratio decides, as for a root.
+    if (this.#parentBased && parentVerdict(traceState, traceId) === 'parent') {
+      this.#keptTraces.parent++;
+      return this.#kept(start, 'parent');
     }
     return this.#byRatio(start, traceState, traceRandomness(traceState, traceId));
   }
 
+  /** Starts a kept local root in the child, with the rule that kept it as `sampling.rule`. */
+  #kept(start: SpanStart, rule: KeepRule): SpanHandle {
+    const handle = this.#child.startSpan(start);
+    if (handle !== SpanHandle.INVALID) this.#child.setAttribute(handle, RULE_ATTRIBUTE, rule);
+    return handle;
+  }
+
   #startRoot(start: SpanStart, traceState: string | undefined): SpanHandle {
     if (this.#alwaysOn) {
-      this.#kept.always_on++;
-      return this.#child.startSpan(withTraceState(start, this.#ownThreshold!.write(traceState)));
+      this.#keptTraces.always_on++;
+      return this.#kept(withTraceState(start, this.#ownThreshold!.write(traceState)), 'always_on');
     }
     if (this.#threshold === undefined) {
       this.#sampledOut++;
@@ -93,9 +100,9 @@ export class HeadSamplingTracer implements TracerPlugin {
       this.#sampledOut++;
       return SpanHandle.INVALID;
     }
-    this.#kept.ratio++;
+    this.#keptTraces.ratio++;
     const traceId = given ?? traceIdHex(words.t0, words.t1, words.t2, words.t3);
-    return this.#child.startSpan(withTraceState(start, this.#ownThreshold!.write(traceState), traceId));
+    return this.#kept(withTraceState(start, this.#ownThreshold!.write(traceState), traceId), 'ratio');
   }
 
   /** A span with a remote parent, not parent-based: kept when the ratio keeps its trace (with this sampler's threshold), else INVALID. */
@@ -105,73 +112,87 @@ export class HeadSamplingTracer implements TracerPlugin {
       this.#sampledOut++;
       return SpanHandle.INVALID;
     }
-    this.#kept.ratio++;
-    return this.#child.startSpan(withTraceState(start, this.#ownThreshold!.write(traceState)));
-  }
-
-  /**
-   * A followed remote parent's tracestate as it goes on: a threshold its randomness does not meet
-   * is erased (the specification's consistency check), anything else is kept.
-   */
-  #consistent(traceState: string | undefined, traceId: string): string | undefined {
-    if (traceState === undefined || !traceState.includes('th:')) return traceState;
-    if (traceState === this.#checkedIn && traceId === this.#checkedTraceId) return this.#checkedOut;
-    const { threshold } = readOtSampling(traceState);
-    const randomness = traceRandomness(traceState, traceId);
-    const out = threshold === undefined || (randomness !== undefined && keeps(randomness, threshold)) ? traceState : withThreshold(traceState, undefined);
-    this.#checkedIn = traceState;
-    this.#checkedTraceId = traceId;
-    this.#checkedOut = out;
-    return out;
+    this.#keptTraces.ratio++;
+    return this.#kept(withTraceState(start, this.#ownThreshold!.write(traceState)), 'ratio');
   }
 
   // The sampled-out span's handle goes no further: what a sampled-out trace costs is these comparisons.
   setAttribute(span: SpanHandle, key: string, value: AttributeValue): void {
-    if (span !== SpanHandle.INVALID) this.#child.setAttribute(span, key, value);
+    if (span === SpanHandle.INVALID) return;
+    try {
+      this.#child.setAttribute(span, key, value);
+    } catch {
+      // The child broke the contract; recording through the sampler still never throws.
+    }
   }
 
   setStatus(span: SpanHandle, status: SpanStatus): void {
-    if (span !== SpanHandle.INVALID) this.#child.setStatus(span, status);
+    if (span === SpanHandle.INVALID) return;
+    try {
+      this.#child.setStatus(span, status);
+    } catch {
+      // The child broke the contract; recording through the sampler still never throws.
+    }
   }
 
   addEvent(span: SpanHandle, event: SpanEvent): void {
-    if (span !== SpanHandle.INVALID) this.#child.addEvent(span, event);
+    if (span === SpanHandle.INVALID) return;
+    try {
+      this.#child.addEvent(span, event);
+    } catch {
+      // The child broke the contract; recording through the sampler still never throws.
+    }
   }
 
   endSpan(span: SpanHandle, endTimeUnixNanos?: bigint): void {
-    if (span !== SpanHandle.INVALID) this.#child.endSpan(span, endTimeUnixNanos);
+    if (span === SpanHandle.INVALID) return;
+    try {
+      this.#child.endSpan(span, endTimeUnixNanos);
+    } catch {
+      // The child broke the contract; recording through the sampler still never throws.
+    }
   }
 
   updateName(span: SpanHandle, name: string): void {
-    this.#child.updateName?.(span, name);
+    if (span === SpanHandle.INVALID) return;
+    try {
+      this.#child.updateName?.(span, name);
+    } catch {
+      // As above.
+    }
   }
 
   traceState(span: SpanHandle): string | undefined {
-    return this.#child.traceState?.(span);
+    try {
+      const answer = this.#child.traceState?.(span);
+      return typeof answer === 'string' ? answer : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   flush(): Promise<void> {
-    return this.#child.flush();
+    return childFlush(this.#child);
   }
 
   shutdown(options?: ShutdownOptions): Promise<void> {
-    return this.#child.shutdown !== undefined ? this.#child.shutdown(options) : this.#child.flush();
+    return (this.#shutdown ??= childShutdown(this.#child, options));
   }
 
   stats(): SamplingStats {
-    const childStats = this.#child.stats?.() ?? NO_STATS;
+    const ofChild = childStats(this.#child);
     return Object.freeze({
-      ...childStats,
+      ...ofChild,
       sampling: Object.freeze({
         mode: 'head' as const,
-        tracesKept: Object.freeze({ ...this.#kept }) as Readonly<Record<KeepRule, number>>,
+        tracesKept: Object.freeze({ ...this.#keptTraces }) as Readonly<Record<KeepRule, number>>,
         tracesSampledOut: this.#sampledOut,
         decidedEarly: Object.freeze(earlyCounts()),
         pendingTraces: 0,
         pendingSpans: 0,
         startsRefused: 0,
       }),
-      children: Object.freeze({ [this.#child.name]: childStats }),
+      children: Object.freeze({ [this.#child.name]: ofChild }),
     });
   }
 }

@@ -91,7 +91,13 @@ const KEYS = new Set([
 /** Milliseconds from a number or a duration string (`'1s'`, `'250ms'`, `'2m'`). */
 export function duration(name: string, value: unknown, fallback: number): number {
   if (typeof value !== 'string') return durationMillis(name, value, fallback);
-  const millis: unknown = ms(value.trim() as Parameters<typeof ms>[0]);
+  let millis: unknown;
+  try {
+    millis = ms(value.trim() as Parameters<typeof ms>[0]);
+  } catch {
+    // ms throws for an empty string: the same error as any other duration it cannot read.
+    millis = undefined;
+  }
   if (typeof millis !== 'number' || !Number.isFinite(millis) || millis < 0 || millis > MAX_DURATION_MILLIS) {
     throw new InvalidOptionError(`${name} must be milliseconds or a duration such as '1s', '250ms' or '2m', at most about 24.8 days, got ${describe(value)}`);
   }

@@ -1,6 +1,6 @@
 import { SpanHandle, SpanStatusCode, toPlainSpan, type FinishedSpan, type SpanLimits, type TracerPlugin } from '@x/tracer-core';
 import { MutableSpan, packSpan, putAttribute, sinkOf, type FinishedSpanSink } from '@x/tracer-core/internal';
-import { EARLY_ATTRIBUTE, isLocalRoot, RULE_ATTRIBUTE, type Decision } from './decision.js';
+import { EARLY_ATTRIBUTE, RULE_ATTRIBUTE, type Decision } from './decision.js';
 
 /**
  * Hands the spans of kept traces to the child. A child built on the core (it accepts finished
@@ -21,9 +21,12 @@ export class SpanHandoff {
     this.#limits = limits;
   }
 
-  /** Applies `decision` to `span` (root attributes, threshold) and hands it on; false when the child refused it. */
-  handOff(span: FinishedSpan, decision: Decision): boolean {
-    this.#applyDecision(span, decision);
+  /**
+   * Applies `decision` to `span` (the threshold; the rule on a local root, `isRoot`) and hands it
+   * on; false when the child refused it.
+   */
+  handOff(span: FinishedSpan, decision: Decision, isRoot: boolean): boolean {
+    this.#applyDecision(span, decision, isRoot);
     const sink = this.#sink;
     if (sink !== undefined) return sink.accept(sink.packs && span instanceof MutableSpan ? packSpan(span) : span);
     return this.#replay(span);
@@ -33,15 +36,15 @@ export class SpanHandoff {
    * Hands on a held trace. Through the contract: every span is started in start order (parents
    * first, so each parent is live when its children start), then each is ended in end order.
    */
-  handOffHeld(spans: readonly FinishedSpan[], decision: Decision): number {
+  handOffHeld(spans: readonly FinishedSpan[], decision: Decision, isRoot: (span: FinishedSpan) => boolean): number {
     if (this.#sink !== undefined) {
       let accepted = 0;
-      for (const span of spans) if (this.handOff(span, decision)) accepted++;
+      for (const span of spans) if (this.handOff(span, decision, isRoot(span))) accepted++;
       return accepted;
     }
     const started: [FinishedSpan, SpanHandle][] = [];
     for (const span of [...spans].sort((a, b) => a.startTime - b.startTime)) {
-      this.#applyDecision(span, decision);
+      this.#applyDecision(span, decision, isRoot(span));
       const handle = this.#replayStart(span);
       if (handle !== undefined) started.push([span, handle]);
     }
@@ -50,13 +53,20 @@ export class SpanHandoff {
     return started.length;
   }
 
-  #applyDecision(span: FinishedSpan, decision: Decision): void {
+  #applyDecision(span: FinishedSpan, decision: Decision, isRoot: boolean): void {
     if (!(span instanceof MutableSpan)) return;
     if (decision.traceState !== undefined) span.traceState = decision.traceState.write(span.traceState);
-    if (decision.keptBy === undefined || !isLocalRoot(span)) return;
+    if (decision.keptBy === undefined || !isRoot) return;
+    this.#put(span, RULE_ATTRIBUTE, decision.keptBy);
+    if (decision.early !== undefined) this.#put(span, EARLY_ATTRIBUTE, decision.early);
+  }
+
+  /** An attribute added as `setAttribute` adds one: within the limits, a drop counted, the size kept. */
+  #put(span: MutableSpan, key: string, value: string): void {
     const limits = this.#limits;
-    putAttribute(span.attributes, RULE_ATTRIBUTE, decision.keptBy, limits, limits.attributeCountLimit);
-    if (decision.early !== undefined) putAttribute(span.attributes, EARLY_ATTRIBUTE, decision.early, limits, limits.attributeCountLimit);
+    const added = putAttribute(span.attributes, key, value, limits, limits.attributeCountLimit);
+    if (added < 0) span.droppedAttributesCount++;
+    else span.byteSize += added;
   }
 
   /** The span through the contract's recording calls; false when the child did not record it. */

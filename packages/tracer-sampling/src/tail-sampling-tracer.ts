@@ -1,12 +1,13 @@
 import { SpanHandle, SpanStatusCode, type FinishedSpan, type ShutdownOptions, type SpanStart, type TracerPlugin } from '@x/tracer-core';
 import { DelegatingTracer, idWordsOfSpan, now, readTraceId, resolveSpanLimits, sinkOf, SpanRecorder, strictestLimits, TracerCounters, type TraceWords } from '@x/tracer-core/internal';
-import { isLocalRoot, TraceEntry, type Decision, type EarlyReason, type KeepRule } from './decision.js';
+import { TraceEntry, type Decision, type EarlyReason, type KeepRule } from './decision.js';
+import { childFlush, childShutdown, childStats } from './child-calls.js';
 import { FifoQueue } from './fifo-queue.js';
 import { readOtSampling, ThresholdWriter, traceRandomness } from './ot-trace-state.js';
 import { TraceTable } from './trace-table.js';
 import { parentVerdict } from './parent-verdict.js';
 import type { ResolvedSamplingOptions } from './sampling-options.js';
-import { earlyCounts, keepCounts, NO_STATS, type SamplingStats } from './sampling-stats.js';
+import { earlyCounts, keepCounts, type SamplingStats } from './sampling-stats.js';
 import { SpanHandoff } from './span-handoff.js';
 import { keeps, probabilityToThreshold, randomnessOfWords, type Threshold } from './threshold.js';
 
@@ -92,9 +93,22 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
     this.#threshold = options.sampleRate > 0 ? probabilityToThreshold(options.sampleRate, options.thresholdPrecision) : undefined;
     this.#rootTraceState = new ThresholdWriter((this.#threshold ?? NEVER).th);
     this.#ratioTraceState = this.#threshold === undefined ? undefined : new ThresholdWriter(this.#threshold.th);
-    const sweepEvery = Math.max(1, Math.min(options.decisionWaitMillis, 1000));
-    this.#timer = setInterval(() => this.#sweep(), sweepEvery);
-    this.#timer.unref();
+    this.#timer = TailSamplingTracer.#sweepEvery(new WeakRef(this), Math.max(1, Math.min(options.decisionWaitMillis, 1000)));
+  }
+
+  /**
+   * The `decisionWait` timer. It holds the sampler weakly, so one dropped without shutdown() is
+   * still collected and its timer stops; made in a static method because a closure made in the
+   * constructor would share the constructor's context, `this` included, and hold it strongly.
+   */
+  static #sweepEvery(sampler: WeakRef<TailSamplingTracer>, millis: number): ReturnType<typeof setInterval> {
+    const timer = setInterval(() => {
+      const alive = sampler.deref();
+      if (alive === undefined) clearInterval(timer);
+      else alive.#sweep();
+    }, millis);
+    timer.unref();
+    return timer;
   }
 
   override startSpan(start: SpanStart): SpanHandle {
@@ -116,7 +130,15 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
     const words = (live === undefined ? undefined : idWordsOfSpan(live)) ?? (readTraceId(traceIdOf(parent), this.#words) ? this.#words : undefined);
     if (words === undefined) return this.recording.startSpan(start);
     const entry = this.#traces.getWords(words);
-    if (entry !== undefined) {
+    if (entry === undefined) {
+      // A parent this sampler has nothing of: a remote one (or a trace already forgotten). A new local root.
+      const verdict = this.#options.parentBased ? parentVerdict(traceState, traceIdOf(parent) ?? '') : undefined;
+      const handle = this.recording.startSpan(start);
+      this.#begin(handle, traceState, verdict);
+      return handle;
+    }
+    if (live !== undefined || this.recording.issued(parent)) {
+      // A child of a span of this fragment (live, or ended): it follows the fragment.
       if (entry.decision !== undefined && entry.decision.keptBy === undefined) {
         this.#startsRefused++;
         return SpanHandle.INVALID;
@@ -125,17 +147,22 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
       if (handle !== SpanHandle.INVALID) entry.open++;
       return handle;
     }
-    // A parent this sampler has nothing of: a remote one (or a trace already forgotten). A new local root.
-    const verdict = this.#options.parentBased ? parentVerdict(traceState, traceIdOf(parent) ?? '') : undefined;
+    // Another request of this trace under a remote parent: another local root of the fragment. One
+    // that arrives after the fragment was sampled out reopens it: its own spans get their chance.
     const handle = this.recording.startSpan(start);
-    this.#begin(handle, traceState, verdict);
+    const root = this.recording.liveSpan(handle);
+    const rootWords = root === undefined ? undefined : idWordsOfSpan(root);
+    if (rootWords === undefined) return handle;
+    entry.open++;
+    entry.addRoot(rootWords.s0, rootWords.s1);
+    if (entry.decision !== undefined && entry.decision.keptBy === undefined) this.#reopen(entry);
     return handle;
   }
 
   #startRoot(start: SpanStart, traceState: string | undefined): SpanHandle {
     // The root's tracestate gets the ratio's threshold where it is read (traceState(), the hand-off), not by copying `start`.
     const handle = this.recording.startSpan(start);
-    this.#begin(handle, traceState, undefined);
+    this.#begin(handle, traceState, undefined, start.startTimeUnixNanos === undefined);
     return handle;
   }
 
@@ -151,7 +178,7 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
   }
 
   /** A new local fragment: decided at once when the parent or the ratio keeps it, else pending. */
-  #begin(handle: SpanHandle, traceState: string | undefined, verdict: KeepRule | undefined): void {
+  #begin(handle: SpanHandle, traceState: string | undefined, verdict: KeepRule | undefined, startedNow = false): void {
     const root = this.recording.liveSpan(handle);
     const words = root === undefined ? undefined : idWordsOfSpan(root);
     if (words === undefined) return; // INVALID: nothing was recorded
@@ -162,7 +189,8 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
       const explicit = traceState !== undefined && traceState.includes('rv:') ? readOtSampling(traceState).randomness : undefined;
       if (keeps(explicit ?? randomness, this.#threshold)) keptBy = 'ratio';
     }
-    const entry = new TraceEntry(words.t0, words.t1, words.t2, words.t3, root!.startTime);
+    // When the root started now, its start reading is the clock: no second reading.
+    const entry = new TraceEntry(words.t0, words.t1, words.t2, words.t3, words.s0, words.s1, root!.startTime, startedNow ? root!.startTime : now());
     this.#traces.add(entry);
     if (keptBy !== undefined) {
       this.#kept[keptBy]++;
@@ -170,12 +198,28 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
       this.#waitForLiveSpans(entry);
       return;
     }
+    this.#addPending(entry);
+  }
+
+  #addPending(entry: TraceEntry): void {
     while (this.#pending >= this.#options.maxPendingTraces) this.#decide(this.#oldestPending()!, 'max_pending_traces', undefined);
     this.#pending++;
     const order = this.#pendingOrder;
+    // Most traces are decided in the order they came: drop those at the front as new ones come.
+    while (order.peek()?.decision !== undefined && order.size > 0) order.shift();
     order.push(entry);
     // Traces decided behind one that waits long stay in the queue: drop them once they outnumber the pending.
     if (order.size > 2 * this.#pending + 1024) order.compact((pending) => pending.decision === undefined);
+  }
+
+  /** A sampled-out fragment that got a new local root: pending again (its counts as a sampled-out trace stay). */
+  #reopen(entry: TraceEntry): void {
+    if (entry.waiting) {
+      entry.waiting = false;
+      this.#decidedWithLiveSpans--;
+    }
+    entry.decision = undefined;
+    this.#addPending(entry);
   }
 
   /** The shared decision for a rule and a reason (made on first use; most traces share "sampled out"). */
@@ -198,40 +242,56 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
   #onSpanEnd(span: FinishedSpan): void {
     const words = idWordsOfSpan(span);
     const entry = words === undefined ? undefined : this.#traces.getWords(words);
-    if (entry === undefined) {
-      this.#follow(span, this.#decideAlone(span));
+    if (words === undefined || entry === undefined) {
+      this.#follow(span, this.#decideAlone(span), false);
       return;
     }
     entry.open--;
+    const isRoot = entry.isRoot(words.s0, words.s1);
     if (entry.decision === undefined) {
       if (span.status.code === SpanStatusCode.ERROR) entry.hasError = true;
-      (entry.held ??= []).push(span);
+      if (isRoot) {
+        entry.openRoots--;
+        entry.longestRoot = Math.max(entry.longestRoot, span.endTime - span.startTime);
+        // The last root decides at once, with itself in hand (it is not held first).
+        if (entry.openRoots <= 0) {
+          this.#decide(entry, undefined, span);
+          return;
+        }
+      }
+      let held = entry.held;
+      if (held === undefined) entry.held = held = [span];
+      else held.push(span);
       this.#held++;
-      if (isLocalRoot(span)) this.#decide(entry, undefined, span);
-      else if (entry.held.length >= this.#maxSpansPerTrace) this.#decide(entry, 'max_spans_per_trace', undefined);
-      else if (this.#held > this.#maxPendingSpans) this.#decide(this.#oldestPending()!, 'max_pending_spans', undefined);
+      if (!isRoot && held.length >= this.#maxSpansPerTrace) this.#decide(entry, 'max_spans_per_trace', undefined);
+      // Past the cap, the trace that brought it there is decided: that frees what it holds, at least this span.
+      else if (this.#held > this.#maxPendingSpans) this.#decide(entry, 'max_pending_spans', undefined);
     } else {
-      this.#follow(span, entry.decision);
+      this.#follow(span, entry.decision, isRoot);
       if (entry.open <= 0) this.#forget(entry);
     }
   }
 
   /** A span that ended after its trace was decided: handed on or sampled out. */
-  #follow(span: FinishedSpan, decision: Decision): void {
+  #follow(span: FinishedSpan, decision: Decision, isRoot: boolean): void {
     if (decision.keptBy === undefined) this.#sampledOut++;
-    else this.#handOff([span], decision);
+    else this.#count(this.#handoff.handOff(span, decision, isRoot) ? 1 : 0, 1);
   }
 
-  /** Applies the tail rules to a pending fragment: its root ended (`root`), or it is decided early. */
-  #decide(entry: TraceEntry, early: EarlyReason | undefined, root: FinishedSpan | undefined): void {
+  /**
+   * Applies the tail rules to a pending fragment: when its last local root ended, or early. The
+   * slow rule reads the longest root that ended, or, early, how long the first root has run.
+   */
+  #decide(entry: TraceEntry, early: EarlyReason | undefined, lastRoot: FinishedSpan | undefined): void {
     const held = entry.held ?? [];
     entry.held = undefined;
     this.#pending--;
     this.#held -= held.length;
+    if (lastRoot !== undefined) held.push(lastRoot);
     if (early !== undefined) this.#early[early]++;
     let keptBy: KeepRule | undefined;
     if (this.#keepErrors && entry.hasError) keptBy = 'errors';
-    else if (this.#keepSlow && (root === undefined ? now() - entry.rootStart : root.endTime - root.startTime) > this.#slowNanos) keptBy = 'slow_requests';
+    else if (this.#keepSlow && Math.max(entry.longestRoot, entry.openRoots > 0 ? now() - entry.rootStart : 0) > this.#slowNanos) keptBy = 'slow_requests';
     const decision = this.#decision(keptBy, early);
     entry.decision = decision;
     if (keptBy === undefined) {
@@ -239,7 +299,7 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
       this.#sampledOut += held.length;
     } else {
       this.#kept[keptBy]++;
-      this.#handOff(held, decision);
+      if (held.length > 0) this.#count(this.#handoff.handOffHeld(held, decision, (span) => isRootOf(entry, span)), held.length);
     }
     if (entry.open > 0) this.#waitForLiveSpans(entry);
     else this.#forget(entry);
@@ -251,16 +311,14 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
     let keptBy: KeepRule | undefined;
     if (this.#threshold !== undefined && randomness !== undefined && keeps(randomness, this.#threshold)) keptBy = 'ratio';
     else if (this.#keepErrors && span.status.code === SpanStatusCode.ERROR) keptBy = 'errors';
-    if (keptBy === undefined) this.#tracesSampledOut++;
-    else this.#kept[keptBy]++;
+    // A span, not a trace: counted with the spans (sampled out or handed on), not among the traces.
     return this.#decision(keptBy, undefined);
   }
 
-  #handOff(spans: readonly FinishedSpan[], decision: Decision): void {
-    if (spans.length === 0) return;
-    const accepted = spans.length === 1 ? Number(this.#handoff.handOff(spans[0]!, decision)) : this.#handoff.handOffHeld(spans, decision);
+  /** `accepted` of `offered` spans reached the child; the rest count as refused. */
+  #count(accepted: number, offered: number): void {
     this.#counters.spansExported += accepted;
-    this.#counters.drop('child-refused', spans.length - accepted);
+    this.#counters.drop('child-refused', offered - accepted);
   }
 
   /** A decided trace with spans still live: kept until they end, or until `maxDecidedTraces` newer ones push it out. */
@@ -290,13 +348,13 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
   /** Decides the fragments that waited `decisionWait`, oldest first. */
   #sweep(): void {
     const limit = now() - this.#options.decisionWaitMillis * NANOS_PER_MILLI;
-    for (let entry = this.#oldestPending(); entry !== undefined && entry.rootStart <= limit; entry = this.#oldestPending()) {
+    for (let entry = this.#oldestPending(); entry !== undefined && entry.createdAt <= limit; entry = this.#oldestPending()) {
       this.#decide(entry, 'decision_wait', undefined);
     }
   }
 
   flush(): Promise<void> {
-    return this.#child.flush();
+    return childFlush(this.#child);
   }
 
   /**
@@ -308,8 +366,7 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
     clearInterval(this.#timer);
     for (let entry = this.#oldestPending(); entry !== undefined; entry = this.#oldestPending()) this.#decide(entry, 'shutdown', undefined);
     this.recording.close();
-    const child = this.#child;
-    this.#shutdown = child.shutdown !== undefined ? child.shutdown(options) : child.flush();
+    this.#shutdown = childShutdown(this.#child, options);
     return this.#shutdown;
   }
 
@@ -327,7 +384,7 @@ export class TailSamplingTracer extends DelegatingTracer implements TracerPlugin
         pendingSpans: this.#held,
         startsRefused: this.#startsRefused,
       }),
-      children: Object.freeze({ [this.#child.name]: this.#child.stats?.() ?? NO_STATS }),
+      children: Object.freeze({ [this.#child.name]: childStats(this.#child) }),
     });
   }
 }
@@ -340,4 +397,9 @@ export function traceIdOf(handle: SpanHandle): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function isRootOf(entry: TraceEntry, span: FinishedSpan): boolean {
+  const words = idWordsOfSpan(span);
+  return words !== undefined && entry.isRoot(words.s0, words.s1);
 }

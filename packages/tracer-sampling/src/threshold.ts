@@ -75,15 +75,20 @@ function isLowerHex(text: string): boolean {
   return true;
 }
 
-/** A `th` value (1 to 14 lowercase hex digits, right-padded with zeros), or undefined when malformed. */
-export function parseThreshold(th: string): Threshold | undefined {
+/**
+ * A `th` value (1 to 14 hex digits, right-padded with zeros; the specification writes lowercase and
+ * reads either case), or undefined when malformed.
+ */
+export function parseThreshold(text: string): Threshold | undefined {
+  const th = text.toLowerCase();
   if (th.length < 1 || th.length > HEX_DIGITS || !isLowerHex(th)) return undefined;
   const value = BigInt(`0x${th.padEnd(HEX_DIGITS, '0')}`);
   return { ...fromBigInt(value), th: thText(value), probability: Number(TWO_56 - value) / 2 ** 56 };
 }
 
-/** An `rv` value (exactly 14 lowercase hex digits), or undefined when malformed. */
-export function parseRandomness(rv: string): Bits56 | undefined {
+/** An `rv` value (exactly 14 hex digits, either case), or undefined when malformed. */
+export function parseRandomness(text: string): Bits56 | undefined {
+  const rv = text.toLowerCase();
   if (rv.length !== HEX_DIGITS || !isLowerHex(rv)) return undefined;
   return { hi: Number.parseInt(rv.slice(0, 6), 16), lo: Number.parseInt(rv.slice(6), 16) };
 }

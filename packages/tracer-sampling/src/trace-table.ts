@@ -5,7 +5,8 @@ import type { TraceEntry } from './decision.js';
 const REMOVED = Symbol('removed');
 type Slot = TraceEntry | typeof REMOVED | undefined;
 
-const MIN_CAPACITY = 64;
+// Rehashing clears removed slots: a larger table does it less often (every ~500 traces at the least).
+const MIN_CAPACITY = 1024;
 
 /**
  * The traces a tail sampler tracks, by trace id as four 32-bit words (see the core's
@@ -29,7 +30,7 @@ export class TraceTable {
   get(t0: number, t1: number, t2: number, t3: number): TraceEntry | undefined {
     const slots = this.#slots;
     const mask = this.#mask;
-    for (let i = slotOf(t2, t3) & mask; ; i = (i + 1) & mask) {
+    for (let i = slotOf(t0, t1, t2, t3) & mask; ; i = (i + 1) & mask) {
       const slot = slots[i];
       if (slot === undefined) return undefined;
       if (slot !== REMOVED && slot.t3 === t3 && slot.t2 === t2 && slot.t1 === t1 && slot.t0 === t0) return slot;
@@ -45,7 +46,7 @@ export class TraceTable {
     if ((this.#used + 1) * 2 > this.#slots.length) this.#rehash();
     const slots = this.#slots;
     const mask = this.#mask;
-    let i = slotOf(entry.t2, entry.t3) & mask;
+    let i = slotOf(entry.t0, entry.t1, entry.t2, entry.t3) & mask;
     while (slots[i] !== undefined && slots[i] !== REMOVED) i = (i + 1) & mask;
     if (slots[i] === undefined) this.#used++;
     slots[i] = entry;
@@ -55,7 +56,7 @@ export class TraceTable {
   delete(entry: TraceEntry): void {
     const slots = this.#slots;
     const mask = this.#mask;
-    for (let i = slotOf(entry.t2, entry.t3) & mask; slots[i] !== undefined; i = (i + 1) & mask) {
+    for (let i = slotOf(entry.t0, entry.t1, entry.t2, entry.t3) & mask; slots[i] !== undefined; i = (i + 1) & mask) {
       if (slots[i] === entry) {
         slots[i] = REMOVED;
         this.#size--;
@@ -78,7 +79,7 @@ export class TraceTable {
   }
 }
 
-/** A slot index from a trace id's low words, mixed: remote trace ids need not be random there. */
-function slotOf(t2: number, t3: number): number {
-  return Math.imul(t3 ^ Math.imul(t2, 0x85ebca6b), 0x9e3779b1) >>> 7;
+/** A slot index from all four words, mixed: remote trace ids need not be random in any part. */
+function slotOf(t0: number, t1: number, t2: number, t3: number): number {
+  return Math.imul(t3 ^ Math.imul(t2 ^ Math.imul(t1 ^ Math.imul(t0, 0xc2b2ae35), 0x27d4eb2f), 0x85ebca6b), 0x9e3779b1) >>> 7;
 }

@@ -110,15 +110,43 @@ describe('head sampling: remote parents', () => {
     expect(sampler.stats().sampling.tracesKept.parent).toBe(1);
   });
 
-  it("parent-based: keeps a consistent incoming threshold, erases one the trace's randomness does not meet", () => {
+  it("parent-based: follows a parent whose threshold its randomness meets; one it does not meet is no decision, so the ratio decides", () => {
     const child = createMemoryTracer();
     const sampler = createSamplingTracer(child, { sampleRate: 0.5 });
     sampler.endSpan(sampler.startSpan({ name: 'consistent', parent: remote(kept), traceState: 'ot=th:c,v=1' }));
-    sampler.endSpan(sampler.startSpan({ name: 'inconsistent', parent: remote(dropped), traceState: 'ot=th:c;rv:10000000000000,v=1' }));
-    expect(child.drain().map((s) => [s.name, s.traceState])).toEqual([
-      ['consistent', 'ot=th:c,v=1'],
-      ['inconsistent', 'ot=rv:10000000000000,v=1'],
+    // A tail sampler upstream sends its threshold while deciding: R < th, yet sampled.
+    const highRandomness = traceIdWith('90000000000000');
+    sampler.endSpan(sampler.startSpan({ name: 'pending upstream, ratio keeps', parent: remote(highRandomness), traceState: 'ot=th:fd70a,v=1' }));
+    expect(sampler.startSpan({ name: 'pending upstream, ratio drops', parent: remote(dropped), traceState: 'ot=th:fd70a' })).toBe(SpanHandle.INVALID);
+    expect(child.drain().map((s) => [s.name, s.traceState, s.attributes['sampling.rule']])).toEqual([
+      ['consistent', 'ot=th:c,v=1', 'parent'],
+      ['pending upstream, ratio keeps', 'ot=th:8,v=1', 'ratio'],
     ]);
+    expect(sampler.stats().sampling).toMatchObject({ tracesKept: { parent: 1, ratio: 1 }, tracesSampledOut: 1 });
+  });
+
+  it('downstream of a tail sampler at the same rate, keeps what the ratio keeps, not every trace the tail sampler sent on', async () => {
+    const upstream = createSamplingTracer(createMemoryTracer(), { sampleRate: 0.1, alwaysSample: ['errors'] });
+    const downstream = createSamplingTracer(createMemoryTracer(), { sampleRate: 0.1 });
+    let kept = 0;
+    for (let i = 0; i < 4000; i++) {
+      const root = upstream.startSpan({ name: 'upstream' });
+      const span = downstream.startSpan({ name: 'downstream', parent: SpanHandle.of(root.traceId, root.spanId)!, traceState: upstream.traceState(root) });
+      if (span !== SpanHandle.INVALID) kept++;
+      downstream.endSpan(span);
+      upstream.endSpan(root);
+    }
+    expect(kept).toBeGreaterThan(300);
+    expect(kept).toBeLessThan(500);
+    await upstream.shutdown();
+  });
+
+  it('writes the rule that kept a root as sampling.rule, as the tail sampler does', () => {
+    const child = createMemoryTracer();
+    const always = createSamplingTracer(child, { sampleRate: 1 });
+    always.endSpan(always.startSpan({ name: 'root' }));
+    always.endSpan(always.startSpan({ name: 'server', parent: remote(dropped) }));
+    expect(child.drain().map((s) => s.attributes['sampling.rule'])).toEqual(['always_on', 'parent']);
   });
 
   it('not parent-based: the ratio decides remote parents as it decides roots', () => {

@@ -28,6 +28,8 @@ describe('options', () => {
     [{ alwaysSample: ['errors', 'slow'] }, /alwaysSample has "slow": the rules are 'errors' and 'slow_requests'/],
     [{ alwaysSample: 'errors' }, /alwaysSample must be an array/],
     [{ slowThreshold: 'soon' }, /slowThreshold must be milliseconds or a duration such as '1s'/],
+    [{ slowThreshold: '' }, /slowThreshold must be milliseconds or a duration such as '1s'.*got ""/],
+    [{ decisionWait: ' ' }, /decisionWait must be milliseconds or a duration/],
     [{ slowThreshold: -5 }, /slowThreshold must be a non-negative number of milliseconds/],
     [{ decisionWait: 0 }, /decisionWait must be longer than 0/],
     [{ thresholdPrecision: 15 }, /thresholdPrecision must be an integer from 1 to 14/],

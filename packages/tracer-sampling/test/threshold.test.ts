@@ -62,11 +62,16 @@ describe('parseThreshold and parseRandomness', () => {
     expect(parseRandomness('6e6d1a75832a2f')).toEqual({ hi: 0x6e6d1a, lo: 0x75832a2f });
   });
 
-  it.each(['', 'FD70A4', 'g', '123456789abcdef', ' 8'])('rejects th %j', (th) => {
+  it('reads uppercase hex too (the specification writes lowercase)', () => {
+    expect(parseThreshold('FD70A4')).toMatchObject({ hi: 0xfd70a4, th: 'fd70a4' });
+    expect(parseRandomness('6E6D1A75832A2F')).toEqual({ hi: 0x6e6d1a, lo: 0x75832a2f });
+  });
+
+  it.each(['', 'g', '123456789abcdef', ' 8'])('rejects th %j', (th) => {
     expect(parseThreshold(th)).toBeUndefined();
   });
 
-  it.each(['', '6e6d1a75832a2', '6e6d1a75832a2ff', '6E6D1A75832A2F'])('rejects rv %j', (rv) => {
+  it.each(['', '6e6d1a75832a2', '6e6d1a75832a2ff', '6e6d1a75832a2g'])('rejects rv %j', (rv) => {
     expect(parseRandomness(rv)).toBeUndefined();
   });
 });
