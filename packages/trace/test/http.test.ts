@@ -159,16 +159,17 @@ describe('server spans', () => {
 describe('what a review found', () => {
   it('disable() mid-request: spans in flight still end with their status', async () => {
     instrumentation = instrumentHttp();
+    // Disabled once both requests are in their handlers: every span has started, none has ended.
+    let arrived = 0;
     const url = await serve(async (_req, res) => {
+      if (++arrived === 2) instrumentation.disable();
       await new Promise((resolve) => setTimeout(resolve, 30));
       res.end('late');
     });
-    const calls = Promise.all([
+    await Promise.all([
       fetch(url).then((r) => r.text()),
       new Promise<void>((resolve) => http.get(url, (res) => res.resume().on('end', resolve))),
     ]);
-    setTimeout(() => instrumentation.disable(), 10);
-    await calls;
     const all = await spans(4);
     expect(all).toHaveLength(4);
     for (const span of byKind(all, SpanKind.SERVER)) {

@@ -79,7 +79,8 @@ describe('bounds, found in review', () => {
   });
 
   it('decisionWait counts from when the trace arrived, not from a start time the caller gave', async () => {
-    const { sampler } = tail(createMemoryTracer(), { decisionWait: 20 });
+    // Rate 0: no trace is kept by the ratio at its start, so every one waits.
+    const { sampler } = tail(createMemoryTracer(), { decisionWait: 20, sampleRate: 0 });
     sampler.startSpan({ name: 'from the future', startTimeUnixNanos: BigInt(Date.now() + 3_600_000) * 1_000_000n });
     for (let i = 0; i < 10; i++) sampler.startSpan({ name: 'never ends' });
     for (let waited = 0; waited < 3000 && sampler.stats().sampling.pendingTraces > 0; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
