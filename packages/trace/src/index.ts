@@ -2,9 +2,10 @@
 // startSpan/finishSpan, recordEvent, flush, ...), plus withSpan/currentSpan over async context,
 // instrumentation scopes, and configure() to send spans to any TracerPlugin.
 
-import { InvalidOptionError, type InstrumentationScope } from '@x/tracer-core';
+import { InvalidOptionError, type InstrumentationScope, type TracerPlugin } from '@x/tracer-core';
 import { describe } from '@x/tracer-core/internal';
 import { applyConfiguration, readConfiguration, type ConfigureOptions } from './configure.js';
+import { isConfigDocument, tracerFromConfig, type FileConfigureOptions } from './configure-from-file.js';
 import type { SpanRecord } from './span-record.js';
 import { TraceRuntime, type TraceStats } from './trace-runtime.js';
 import { Tracer } from './tracer.js';
@@ -16,6 +17,7 @@ export { TraceError, TraceErrorCode } from './trace-error.js';
 export type { SpanRecord, TraceEvent, RecordStatus } from './span-record.js';
 export type { TraceStats } from './trace-runtime.js';
 export type { ConfigureOptions } from './configure.js';
+export type { FileConfigureOptions } from './configure-from-file.js';
 export type { RecordLimits } from './record-store.js';
 export { bind } from './bind.js';
 export { extract, inject } from './propagation/propagation.js';
@@ -41,13 +43,42 @@ export const {
   currentSpan,
 } = application;
 
+/** The tracer the last `configure(file)` built: this module shuts it down when it is replaced. */
+let builtTracer: TracerPlugin | undefined;
+
+function apply(options: ConfigureOptions | undefined, built: TracerPlugin | undefined): void {
+  applyConfiguration(runtime, readConfiguration(options));
+  const previous = builtTracer;
+  builtTracer = built;
+  if (previous !== undefined && previous !== built) void previous.shutdown?.().catch(() => undefined);
+}
+
 /**
  * Sends spans to `tracer`, names the application, bounds or switches off the records. Checked
  * whole before anything changes.
  * @throws InvalidOptionError saying which option was wrong and what is allowed.
  */
-export function configure(options?: ConfigureOptions): void {
-  applyConfiguration(runtime, readConfiguration(options));
+export function configure(options: ConfigureOptions): void;
+/**
+ * Configures from a `tracing.toml` file (or a document shaped as one) through `@x/tracing-config`:
+ * the site's tracers (several in a fan-out, sampling in front), its service name. With no argument:
+ * `tracing.toml` in the working directory, else the `OTEL_*` environment, else the defaults (no
+ * tracer, records kept), applied at once. The tracer built here is shut down when a later
+ * `configure` replaces it. Resolves once applied; nothing changes when it rejects.
+ * @throws (rejects with) ConfigError naming the file, the key, the bad value and what is allowed.
+ */
+export function configure(file?: string | Record<string, unknown>, options?: FileConfigureOptions): Promise<void>;
+export function configure(source?: ConfigureOptions | string | Record<string, unknown>, options: FileConfigureOptions = {}): void | Promise<void> {
+  if (typeof source === 'object' && source !== null && !isConfigDocument(source)) {
+    apply(source as ConfigureOptions, undefined);
+    return;
+  }
+  if (source === undefined) apply(undefined, undefined); // the defaults now; a file or the environment replaces them once built
+  return tracerFromConfig(source as string | Record<string, unknown> | undefined, options).then((configured) => {
+    if (configured === undefined) return;
+    const { tracer, service } = configured;
+    apply({ ...(tracer === undefined ? {} : { tracer }), service, ...(options.records === undefined ? {} : { records: options.records }) }, tracer);
+  });
 }
 
 /** The kept records, oldest first, and forgets them (the seed's drain). */

@@ -1,0 +1,73 @@
+// configure() from a tracing.toml, a document, or the environment (through @x/tracing-config).
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configure, flush, withSpan } from '@x/trace';
+import { startReceiver, type Receiver } from '../../tracer-otlp/test/support/receiver.js';
+
+let receiver: Receiver | undefined;
+afterEach(async () => {
+  configure({});
+  await receiver?.close();
+  receiver = undefined;
+});
+
+/** The service (the scope of top-level spans) of the records kept since the last call. */
+function serviceOfRecords(): string | undefined {
+  const scopes = new Set(flush().map((record) => record.scope.name));
+  expect(scopes.size).toBe(1);
+  return [...scopes][0];
+}
+
+/** Waits until the receiver accepted `count` spans (the replaced tracer's final flush delivers them). */
+async function accepted(count: number): Promise<string[]> {
+  for (let waited = 0; waited < 5000 && receiver!.accepted().length < count; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  return receiver!.accepted();
+}
+
+describe('configure(file)', () => {
+  it("builds the site's tracer from the file and names the service; a later configure shuts it down (its last spans delivered)", async () => {
+    receiver = await startReceiver();
+    const dir = mkdtempSync(join(tmpdir(), 'x-trace-config-'));
+    const file = join(dir, 'tracing.toml');
+    writeFileSync(file, `[observability.traces]\nservice_name = "shop"\n\n[sites.api.observability.traces]\nservice_name = "shop-api"\n\n[sites.api.observability.export]\notlp_endpoint = "${receiver.url}"\notlp_protocol = "http/json"\n`);
+    await configure(file, { site: 'api', env: {} });
+    await withSpan('GET /orders', () => withSpan('db.query', () => 1));
+    expect(serviceOfRecords()).toBe('shop-api');
+    configure({});
+    expect(await accepted(2)).toEqual(['db.query', 'GET /orders']);
+    expect(receiver.requests[0]!.contentType).toBe('application/json');
+  });
+
+  it('takes a document shaped as the file, and the environment over it', async () => {
+    receiver = await startReceiver();
+    await configure({ observability: { traces: { service_name: 'from-document' }, export: { otlp_endpoint: 'http://127.0.0.1:1/v1/traces' } } }, { env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'from-env' } });
+    await withSpan('job', () => undefined);
+    expect(serviceOfRecords()).toBe('from-env');
+    configure({});
+    expect(await accepted(1)).toEqual(['job']);
+  });
+
+  it('with no argument and no tracing.toml here, uses the environment; with neither, the defaults', async () => {
+    receiver = await startReceiver();
+    await configure(undefined, { env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'env-only' } });
+    await withSpan('from env', () => undefined);
+    expect(serviceOfRecords()).toBe('env-only');
+    configure({});
+    expect(await accepted(1)).toEqual(['from env']);
+    await configure(undefined, { env: {} });
+    await withSpan('defaults', () => undefined);
+    expect(serviceOfRecords()).toBe('unknown_service:node');
+  });
+
+  it('rejects, changing nothing, for a bad file', async () => {
+    configure({ service: 'before' });
+    const dir = mkdtempSync(join(tmpdir(), 'x-trace-config-'));
+    const file = join(dir, 'tracing.toml');
+    writeFileSync(file, '[observability.traces]\nsample_rate = 2\n');
+    await expect(configure(file, { env: {} })).rejects.toThrow(/tracing\.toml: observability\.traces\.sample_rate: must be a number from 0 to 1/);
+    await withSpan('still', () => undefined);
+    expect(serviceOfRecords()).toBe('before');
+  });
+});

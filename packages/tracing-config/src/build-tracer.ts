@@ -1,0 +1,93 @@
+import type { TracerPlugin } from '@x/tracer-core';
+import { createFanoutTracer } from '@x/tracer-fanout';
+import { createOtlpTracer } from '@x/tracer-otlp';
+import { createSamplingTracer } from '@x/tracer-sampling';
+import { createStdoutTracer } from '@x/tracer-stdout';
+import { ConfigError } from './config-error.js';
+import type { ExporterPlan, TracingPlan } from './plan.js';
+import { loadPlugin } from './plugin-loader.js';
+
+/** The packages of backends this project ships separately, loaded when a plan names them. */
+const ZIPKIN_PACKAGE = '@x/tracer-zipkin';
+
+/**
+ * The site's tracer for `plan`: one tracer per exporter (several in a fan-out), behind the sampler
+ * when the plan samples; undefined when the plan has no exporter. All or nothing: when a part
+ * cannot be built (a plugin that does not load, a backend not installed), what was built is shut
+ * down and the error says which part and why.
+ * @throws ConfigError naming the key (or plugin) and what to do.
+ */
+export async function buildTracer(plan: TracingPlan): Promise<TracerPlugin | undefined> {
+  const built: TracerPlugin[] = [];
+  try {
+    for (const exporter of plan.exporters) built.push(await buildExporter(exporter, plan));
+  } catch (error) {
+    await Promise.allSettled(built.map((tracer) => tracer.shutdown?.({ timeoutMillis: 0 }) ?? tracer.flush()));
+    throw error;
+  }
+  if (built.length === 0) return undefined;
+  const combined = built.length === 1 ? built[0]! : createFanoutTracer(built, { name: plan.site === undefined ? 'exporters' : `${plan.site} exporters` });
+  const sampling = plan.sampling;
+  if (sampling === undefined) return combined;
+  return createSamplingTracer(combined, {
+    sampleRate: sampling.sampleRate,
+    alwaysSample: sampling.alwaysSample,
+    slowThreshold: sampling.slowThresholdMillis,
+    parentBased: sampling.parentBased,
+    ...(sampling.decisionWaitMillis === undefined ? {} : { decisionWait: sampling.decisionWaitMillis }),
+    ...(sampling.maxPendingTraces === undefined ? {} : { maxPendingTraces: sampling.maxPendingTraces }),
+  });
+}
+
+/** Where a key of the export section was set, for errors about it. */
+function origin(plan: TracingPlan, key: string): string {
+  const from = plan.origins.get(`export.${key}`);
+  return from === undefined || from === 'file' ? '' : ` (set by ${from})`;
+}
+
+async function buildExporter(exporter: ExporterPlan, plan: TracingPlan): Promise<TracerPlugin> {
+  const resource = { serviceName: plan.serviceName, resourceAttributes: plan.resourceAttributes };
+  switch (exporter.kind) {
+    case 'otlp':
+      if (exporter.protocol === 'grpc') {
+        throw new ConfigError(
+          plan.source,
+          'observability.export.otlp_protocol',
+          `"grpc"${origin(plan, 'otlp_protocol')}: @x/tracer-otlp does not speak OTLP over gRPC yet; use "http/protobuf" (a collector's port 4318) or "http/json"`,
+        );
+      }
+      return createOtlpTracer({
+        name: exporter.name,
+        url: exporter.endpoint,
+        protocol: exporter.protocol,
+        headers: exporter.headers,
+        ...(exporter.compression === undefined ? {} : { compression: exporter.compression }),
+        ...(exporter.timeoutMillis === undefined ? {} : { timeoutMillis: exporter.timeoutMillis }),
+        ...resource,
+      });
+    case 'zipkin':
+      return buildZipkin(exporter.endpoint, plan);
+    case 'stdout':
+      return createStdoutTracer({ format: exporter.format });
+    case 'plugin':
+      return loadPlugin(
+        { name: exporter.name, package: exporter.package, path: exporter.path, options: exporter.options, keyPath: exporter.keyPath, file: plan.file },
+        { name: exporter.name, site: plan.site, serviceName: plan.serviceName, resourceAttributes: plan.resourceAttributes, configFile: plan.file },
+      );
+  }
+}
+
+async function buildZipkin(endpoint: string, plan: TracingPlan): Promise<TracerPlugin> {
+  let module: { createZipkinTracer?: (options: object) => TracerPlugin };
+  try {
+    // A variable, so that the type checker does not look for a package that may not be installed.
+    const specifier: string = ZIPKIN_PACKAGE;
+    module = (await import(specifier)) as typeof module;
+  } catch (error) {
+    throw new ConfigError(plan.source, 'observability.export.zipkin_endpoint', `needs the package ${ZIPKIN_PACKAGE}, which is not installed here: npm install ${ZIPKIN_PACKAGE}`, { cause: error });
+  }
+  if (typeof module.createZipkinTracer !== 'function') {
+    throw new ConfigError(plan.source, 'observability.export.zipkin_endpoint', `${ZIPKIN_PACKAGE} has no createZipkinTracer: update it`);
+  }
+  return module.createZipkinTracer({ url: endpoint, serviceName: plan.serviceName, resourceAttributes: plan.resourceAttributes });
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// x-tracing check <tracing.toml> [--site NAME] [--load]: prints the resolved plan of each site (or
+// of the one named), or what is wrong, and exits 0 or 1. --load also builds each site's tracers
+// (imports its plugins, checks they are plugins) and shuts them down again.
+import { buildTracer } from './build-tracer.js';
+import { formatPlan } from './format-plan.js';
+import { resolvePlan } from './plan.js';
+import { loadConfig } from './tracing-config.js';
+
+const USAGE = 'usage: x-tracing check <tracing.toml> [--site NAME] [--load]';
+
+interface Arguments {
+  readonly file: string;
+  readonly site: string | undefined;
+  readonly load: boolean;
+}
+
+function parseArguments(argv: readonly string[]): Arguments {
+  const [command, ...rest] = argv;
+  if (command !== 'check') throw new Error(command === undefined ? USAGE : `unknown command "${command}"; ${USAGE}`);
+  let file: string | undefined;
+  let site: string | undefined;
+  let load = false;
+  for (let i = 0; i < rest.length; i++) {
+    const argument = rest[i]!;
+    if (argument === '--site') {
+      site = rest[++i];
+      if (site === undefined || site.startsWith('--')) throw new Error(`--site needs a site name; ${USAGE}`);
+    } else if (argument === '--load') load = true;
+    else if (argument.startsWith('--')) throw new Error(`unknown option ${argument}; ${USAGE}`);
+    else if (file === undefined) file = argument;
+    else throw new Error(`one file only; ${USAGE}`);
+  }
+  if (file === undefined) throw new Error(`no file given; ${USAGE}`);
+  return { file, site, load };
+}
+
+async function check(args: Arguments): Promise<string> {
+  const config = loadConfig(args.file);
+  const sites = args.site !== undefined ? [args.site] : [undefined, ...config.sites.keys()];
+  const out: string[] = [];
+  for (const site of sites) {
+    const plan = resolvePlan(config, { site });
+    if (args.load) {
+      const tracer = await buildTracer(plan);
+      await tracer?.shutdown?.({ timeoutMillis: 0 });
+    }
+    out.push(formatPlan(plan));
+  }
+  return `${out.join('\n\n')}\n`;
+}
+
+try {
+  process.stdout.write(await check(parseArguments(process.argv.slice(2))));
+} catch (error) {
+  process.stderr.write(`x-tracing: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
