@@ -1,1 +1,3 @@
-export {};
+export { createTracer } from './ndjson-tracer.js';
+export type { NdjsonTracerOptions } from './options.js';
+export type { PluginContext } from './plugin-context.js';
