@@ -13,7 +13,7 @@ describe('buildTracer', () => {
     const web = await buildTracer(resolvePlan(config, { site: 'web', env: NO_ENV }));
     const batch = await buildTracer(resolvePlan(config, { site: 'batch', env: NO_ENV }));
     expect(web?.name).toBe('sampling');
-    expect((web?.stats?.() as { sampling: { mode: string } }).sampling.mode).toBe('tail');
+    expect((web?.stats?.() as unknown as { sampling: { mode: string } }).sampling.mode).toBe('tail');
     expect(Object.keys(web?.stats?.().children ?? {})).toEqual(['stdout']);
     expect(batch?.name).toBe('otlp');
     expect(web).not.toBe(batch);
