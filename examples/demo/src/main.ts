@@ -1,15 +1,16 @@
 // `pnpm demo`: first two HTTP services in two processes, traced across both (see
 // services/two-services.ts). Then a site instrumented with @x/trace handles three requests: a new trace, a trace
-// joined from a remote caller, and one its caller chose not to sample. `configure` gives the site
-// one tracer, a fan-out chaining backends: stdout (pretty trees) and memory, plus OTLP/HTTP when
-// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set. The seed API's
-// records (flush()) show the same spans once more.
+// joined from a remote caller, and one its caller chose not to sample. The site's tracer comes from
+// tracing.toml (@x/tracing-config): a fan-out chaining stdout (pretty trees) and a plugin loaded by
+// package name, plus OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+// is set. The seed API's records (flush()) show the same spans once more.
 import { configure, end, flush, start, stats } from '@x/trace';
-import { SpanHandle, ledgerProblem, type TracerPlugin, type TracerStats } from '@x/tracer-core';
-import { createFanoutTracer } from '@x/tracer-fanout';
-import { createMemoryTracer } from '@x/tracer-memory';
-import { createOtlpTracer, otlpOptionsFromEnv } from '@x/tracer-otlp';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SpanHandle, ledgerProblem, type TracerStats } from '@x/tracer-core';
 import { createStdoutTracer } from '@x/tracer-stdout';
+import { buildTracer, formatPlan, loadConfig, resolvePlan } from '@x/tracing-config';
 import { handleCheckout } from './checkout-site.js';
 import { printTraces, runTwoServices } from './services/two-services.js';
 
@@ -37,19 +38,19 @@ console.log(
     `the gateway passed the trace id on with the flag off; ${twoServices.spans.length} spans in all\n`,
 );
 
-const stdout = createStdoutTracer({ format: 'pretty' });
-const memory = createMemoryTracer();
-const backends: TracerPlugin[] = [stdout, memory];
-const otlpEnv = otlpOptionsFromEnv();
-if (otlpEnv.url !== undefined) {
-  backends.push(createOtlpTracer({ ...otlpEnv, serviceName: otlpEnv.serviceName ?? 'x-tracing-demo' }));
-}
-console.log(
-  `== one site, ${backends.length} backends chained through @x/tracer-fanout: stdout (pretty) + memory` +
-    `${otlpEnv.url === undefined ? '' : ` + OTLP (${otlpEnv.protocol ?? 'http/protobuf'}${otlpEnv.compression === 'gzip' ? ', gzip' : ''})`} ==\n`,
-);
-const site = createFanoutTracer(backends, { name: 'site' });
-configure({ tracer: site, service: 'checkout' });
+// The site's tracers come from examples/demo/tracing.toml, site "checkout": stdout (pretty), the
+// plugin template loaded by package name (spans as JSON lines in a file), and OTLP when the
+// environment names an endpoint.
+const configFile = fileURLToPath(new URL('../tracing.toml', import.meta.url));
+const spansFile = join(dirname(configFile), '.demo', 'spans.ndjson');
+rmSync(spansFile, { force: true });
+mkdirSync(dirname(spansFile), { recursive: true });
+const plan = resolvePlan(loadConfig(configFile), { site: 'checkout' });
+console.log(`== one site from tracing.toml: ${plan.exporters.map((exporter) => exporter.name).join(' + ')}, ${plan.exporters.length} backends chained through @x/tracer-fanout ==\n`);
+console.log(`${formatPlan(plan)}\n`);
+// Built from a plan with exporters: a fan-out, with stats() and shutdown().
+const site = (await buildTracer(plan))!;
+configure({ tracer: site, service: plan.serviceName });
 
 const remoteCaller = SpanHandle.of('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7')!;
 await handleCheckout({ orderId: 1001 });
@@ -60,11 +61,11 @@ const warmup = start('cache.warmup', { entries: 128 });
 const warmed = end(warmup, { loaded: 128 });
 await site.flush();
 
-const kept = memory.drain();
-console.log(`memory backend got ${kept.length} spans under the same ids; the roots:`);
+const kept = readFileSync(spansFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { name: string; traceId: string; spanId: string });
+console.log(`the spans-file plugin wrote ${kept.length} spans under the same ids (${spansFile}); the roots:`);
 for (const span of kept.filter((s) => s.name === 'POST /checkout')) console.log(`  trace ${span.traceId} span ${span.spanId}`);
 console.log(`(order 1003: the caller did not sample it; the site got ${unsampled === SpanHandle.INVALID ? 'INVALID' : 'a handle'} and ran the same code)\n`);
-report('site', site.stats());
+report('site', site.stats!());
 
 const records = flush();
 console.log(`\n== the seed API's records (flush()): ${records.length} spans, local ids and wire ids ==\n`);
@@ -87,9 +88,9 @@ await json.shutdown();
 report('stdout json', json.stats());
 
 // The final flush: with OTLP configured, the process ends only after it (or its deadline).
-const final = await site.shutdown().then(
+const final = await site.shutdown!().then(
   () => 'delivered',
   (error: Error) => `failed: ${error.message}`,
 );
 console.log(`\nfinal flush ${final}`);
-report('site', site.stats());
+report('site', site.stats!());

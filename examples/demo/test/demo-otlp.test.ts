@@ -32,7 +32,8 @@ describe('pnpm demo with an OTLP endpoint', () => {
   it('without the variables, runs as before and exports nothing', async () => {
     const { stdout, code } = await runDemo({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' });
     expect(code).toBe(0);
-    expect(stdout).toContain('2 backends chained');
+    expect(stdout).toContain('one site from tracing.toml: stdout + spans-file, 2 backends chained');
+    expect(stdout).toMatch(/spans-file: started 10, exported 10, buffered 0, live 0, dropped none; ledger balanced/);
     expect(stdout).not.toContain('otlp:');
   });
 

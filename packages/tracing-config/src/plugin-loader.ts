@@ -1,6 +1,7 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { moduleResolve } from 'import-meta-resolve';
 import { TracerErrorCode, type TracerPlugin } from '@x/tracer-core';
 import { checkPlugin, describe, PLUGIN_METHODS } from '@x/tracer-core/internal';
 import { ConfigError } from './config-error.js';
@@ -183,12 +184,10 @@ function fileKind(path: string): 'file' | 'folder' | 'missing' {
   }
 }
 
-// Package resolution. `createRequire(file).resolve` would be shorter, but it resolves with the
-// `require` condition, so a package exported only for `import` (pure ESM) would not be found.
-// `import.meta.resolve(specifier, parent)` takes a parent only behind a flag (Node 20 to 26), and
-// the loader's own `import.meta.resolve` looks from the wrong folder. So this follows Node's ESM
-// resolution algorithm for what a package name can reach; patterns (`./*`) and `imports` are left
-// out, and anything it does not follow ends in a ConfigError, never in a wrong module.
+// Package resolution: Node's own ESM algorithm from the config file's folder, by import-meta-resolve
+// (wooorm's port of Node's resolver). `createRequire(file).resolve` resolves with the `require`
+// condition, so a package exported only for `import` would not be found; `import.meta.resolve` takes
+// a parent only behind a flag (Node 20 to 26).
 
 type Resolution =
   | { readonly kind: 'file'; readonly file: string }
@@ -196,12 +195,6 @@ type Resolution =
   | { readonly kind: 'not-installed' }
   | { readonly kind: 'not-exported'; readonly packageDir: string; readonly subpath: string }
   | { readonly kind: 'missing-file'; readonly packageDir: string; readonly file: string };
-
-interface Manifest {
-  readonly name?: unknown;
-  readonly main?: unknown;
-  readonly exports?: unknown;
-}
 
 /**
  * The conditions Node's `import` matches in this process: its own (`node`, `import`, `module-sync`
@@ -231,102 +224,29 @@ function packageName(specifier: string): string {
 /** Resolves a package specifier (`name`, `@scope/name`, either with a `/subpath`) from a folder, as `import` would. */
 function resolvePackage(specifier: string, fromDir: string, conditions: ReadonlySet<string>): Resolution {
   const name = packageName(specifier);
-  const parts = name.split('/');
-  if (/[\\%:]/.test(specifier) || parts.some((part) => part === '') || name.startsWith('.') || (name.startsWith('@') && parts.length < 2)) {
-    return { kind: 'not-a-name' };
-  }
-  const subpath = `.${specifier.slice(name.length)}`;
-  const self = ownPackage(name, fromDir);
-  const packageDir = self?.dir ?? installedPackage(name, fromDir);
-  if (packageDir === undefined) return { kind: 'not-installed' };
-  const manifest = self?.manifest ?? readManifest(packageDir) ?? {};
-  let file: string;
-  if (manifest.exports !== undefined && manifest.exports !== null) {
-    const target = exportedTarget(packageDir, exportsEntry(manifest.exports, subpath), conditions);
-    if (typeof target !== 'string') return { kind: 'not-exported', packageDir, subpath };
-    file = target;
-  } else {
-    file = subpath === '.' ? legacyMain(packageDir, manifest) : resolve(packageDir, subpath);
-  }
-  if (fileKind(file) !== 'file') return { kind: 'missing-file', packageDir, file };
-  // Node imports the real file: a symlinked (workspace) package is one module, however it was reached.
-  return { kind: 'file', file: realpathSync(file) };
-}
-
-/** The nearest package.json up from `fromDir` when it is the package `name` with an `exports` map (Node's self-reference). */
-function ownPackage(name: string, fromDir: string): { dir: string; manifest: Manifest } | undefined {
-  for (let dir = fromDir; basename(dir) !== 'node_modules'; dir = dirname(dir)) {
-    const manifest = readManifest(dir);
-    if (manifest !== undefined) return manifest.name === name && manifest.exports != null ? { dir, manifest } : undefined;
-    if (dirname(dir) === dir) return undefined;
-  }
-  return undefined;
-}
-
-/** `node_modules/<name>` in `fromDir` or the nearest folder above it that has one. */
-function installedPackage(name: string, fromDir: string): string | undefined {
-  for (let dir = fromDir; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name);
-    if (basename(dir) !== 'node_modules' && fileKind(candidate) === 'folder') return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/** The folder's package.json, undefined when it has none. @throws Error when it is not valid JSON. */
-function readManifest(dir: string): Manifest | undefined {
-  const path = join(dir, 'package.json');
-  let text: string;
+  if (specifier.startsWith('.') || specifier.startsWith('/') || /[\\%:]/.test(specifier)) return { kind: 'not-a-name' };
+  let url: URL;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const manifest: unknown = JSON.parse(text);
-    return typeof manifest === 'object' && manifest !== null ? manifest : {};
+    url = moduleResolve(specifier, pathToFileURL(join(fromDir, 'tracing.toml')), new Set(conditions));
   } catch (error) {
-    throw new Error(`${path} is not valid JSON (${messageOf(error)})`, { cause: error });
-  }
-}
-
-/** The `exports` entry for a subpath: a string, array or conditions object is the "." entry by itself. */
-function exportsEntry(exports: unknown, subpath: string): unknown {
-  const bySubpath = typeof exports === 'object' && exports !== null && !Array.isArray(exports) && Object.keys(exports).some((key) => key.startsWith('.'));
-  if (!bySubpath) return subpath === '.' ? exports : undefined;
-  return Object.hasOwn(exports, subpath) ? (exports as Record<string, unknown>)[subpath] : undefined;
-}
-
-/**
- * The file an `exports` target names under `conditions`: the first matching condition in the
- * package's own key order, the first array item that resolves. null: excluded on purpose (a
- * condition mapped to null stops the search); undefined: nothing matched.
- */
-function exportedTarget(packageDir: string, target: unknown, conditions: ReadonlySet<string>): string | null | undefined {
-  if (typeof target === 'string') {
-    const file = resolve(packageDir, target);
-    return target.startsWith('./') && file.startsWith(packageDir + sep) ? file : undefined;
-  }
-  if (Array.isArray(target)) {
-    for (const item of target) {
-      const file = exportedTarget(packageDir, item, conditions);
-      if (typeof file === 'string') return file;
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = (error as Error).message;
+    if (code === 'ERR_INVALID_MODULE_SPECIFIER') return { kind: 'not-a-name' };
+    if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return { kind: 'not-exported', packageDir: packageDirOf(message, name), subpath: `.${specifier.slice(name.length)}` };
+    if (code === 'ERR_MODULE_NOT_FOUND' && message.startsWith('Cannot find package')) return { kind: 'not-installed' };
+    if (code === 'ERR_MODULE_NOT_FOUND') {
+      const missing = /Cannot find module '([^']+)'/.exec(message)?.[1] ?? '(unknown)';
+      return { kind: 'missing-file', packageDir: packageDirOf(message, name), file: missing };
     }
-    return undefined;
+    throw error;
   }
-  if (typeof target === 'object' && target !== null) {
-    for (const [condition, value] of Object.entries(target)) {
-      if (condition !== 'default' && !conditions.has(condition)) continue;
-      const file = exportedTarget(packageDir, value, conditions);
-      if (file !== undefined) return file;
-    }
-    return undefined;
-  }
-  return target === null ? null : undefined;
+  return { kind: 'file', file: realpathSync(fileURLToPath(url)) };
 }
 
-/** A package without `exports`: its `main` (as is, `.js` added, or its folder's index.js), else index.js. */
-function legacyMain(packageDir: string, manifest: Manifest): string {
-  const main = typeof manifest.main === 'string' && manifest.main !== '' ? [manifest.main, `${manifest.main}.js`, join(manifest.main, 'index.js')] : [];
-  const candidates = [...main, 'index.js'].map((candidate) => resolve(packageDir, candidate));
-  return candidates.find((candidate) => fileKind(candidate) === 'file') ?? candidates[0]!;
+/** The package's folder as a resolver message names it (`.../node_modules/<name>`), for our own messages. */
+function packageDirOf(message: string, name: string): string {
+  const at = message.indexOf(`node_modules${sep}${name}`);
+  if (at < 0) return name;
+  const start = message.lastIndexOf("'", at) + 1;
+  return message.slice(start, at + `node_modules${sep}${name}`.length);
 }

@@ -120,7 +120,7 @@ describe('loadPlugin says what went wrong, what was tried and what to do', () =>
     ],
     ['a subpath the package does not export', { package: '@acme/esm-tracer/internal' }, /exports nothing for ".\/internal" under the conditions/],
     ['a package that is not built', { package: '@acme/unbuilt-tracer' }, /package "@acme\/unbuilt-tracer" \(.*\) points to .*unbuilt-tracer\/dist\/index.js, which does not exist: is the package built/],
-    ['a package whose package.json is not JSON', { package: '@acme/broken-manifest' }, /plugin "mine": finding its module failed: .*broken-manifest\/package.json is not valid JSON/],
+    ['a package whose package.json is not JSON', { package: '@acme/broken-manifest' }, /plugin "mine": finding its module failed: Invalid package config .*broken-manifest\/package.json/],
     ['a path that does not exist', { path: './nope.mjs' }, new RegExp(`path "./nope.mjs" is ${at(join(fixtures, 'nope.mjs'))}, which does not exist; a relative path is read from the config file's folder ${at(fixtures)}$`)],
     ['a path through a file', { path: './sync-plugin.mjs/inner.mjs' }, /path ".\/sync-plugin.mjs\/inner.mjs" is .*, which does not exist/],
     ['a path that is a folder', { path: './node_modules' }, /path ".\/node_modules" is .*, which is a folder, not a module file/],
