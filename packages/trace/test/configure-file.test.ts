@@ -1,7 +1,9 @@
 // configure() from a tracing.toml, a document, or the environment (through @x/tracing-config).
+import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configure, flush, withSpan } from '@x/trace';
 import { startReceiver, type Receiver } from '../../tracer-otlp/test/support/receiver.js';
@@ -59,6 +61,16 @@ describe('configure(file)', () => {
     await configure(undefined, { env: {} });
     await withSpan('defaults', () => undefined);
     expect(serviceOfRecords()).toBe('unknown_service:node');
+  });
+
+  it('with no argument, reads tracing.toml from the working directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x-trace-cwd-'));
+    writeFileSync(join(dir, 'tracing.toml'), '[observability.traces]\nservice_name = "from-cwd"\n');
+    const script = fileURLToPath(new URL('./fixtures/configure-from-cwd.ts', import.meta.url));
+    // tsx by its URL: `--import tsx` would be looked up from the working directory.
+    const run = spawnSync(process.execPath, ['--conditions=source', '--import', import.meta.resolve('tsx'), script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([['from the working directory', 'from-cwd']]);
   });
 
   it('rejects, changing nothing, for a bad file', async () => {
