@@ -4,8 +4,8 @@
 
 import { InvalidOptionError, type InstrumentationScope, type TracerPlugin } from '@x/tracer-core';
 import { describe } from '@x/tracer-core/internal';
-import { applyConfiguration, readConfiguration, type ConfigureOptions } from './configure.js';
-import { isConfigDocument, tracerFromConfig, type FileConfigureOptions } from './configure-from-file.js';
+import { applyConfiguration, readConfiguration, type Configuration, type ConfigureOptions } from './configure.js';
+import { checkFileOptions, hasConfigSource, isConfigDocument, tracerFromConfig, type FileConfigureOptions } from './configure-from-file.js';
 import type { SpanRecord } from './span-record.js';
 import { TraceRuntime, type TraceStats } from './trace-runtime.js';
 import { Tracer } from './tracer.js';
@@ -45,12 +45,18 @@ export const {
 
 /** The tracer the last `configure(file)` built: this module shuts it down when it is replaced. */
 let builtTracer: TracerPlugin | undefined;
+/** Counts `configure` calls: a file's tracers applied late never override a newer call. */
+let generation = 0;
 
-function apply(options: ConfigureOptions | undefined, built: TracerPlugin | undefined): void {
-  applyConfiguration(runtime, readConfiguration(options));
+function shutDown(tracer: TracerPlugin | undefined): void {
+  if (tracer !== undefined) void Promise.resolve().then(() => tracer.shutdown?.()).catch(() => undefined);
+}
+
+function apply(configuration: Configuration, built: TracerPlugin | undefined): void {
+  applyConfiguration(runtime, configuration);
   const previous = builtTracer;
   builtTracer = built;
-  if (previous !== undefined && previous !== built) void previous.shutdown?.().catch(() => undefined);
+  if (previous !== built) shutDown(previous);
 }
 
 /**
@@ -62,22 +68,49 @@ export function configure(options: ConfigureOptions): void;
 /**
  * Configures from a `tracing.toml` file (or a document shaped as one) through `@x/tracing-config`:
  * the site's tracers (several in a fan-out, sampling in front), its service name. With no argument:
- * `tracing.toml` in the working directory, else the `OTEL_*` environment, else the defaults (no
- * tracer, records kept), applied at once. The tracer built here is shut down when a later
- * `configure` replaces it. Resolves once applied; nothing changes when it rejects.
+ * `tracing.toml` in the working directory, else the `OTEL_*` environment (when a variable is set),
+ * else the defaults (no tracer, records kept), applied at once. Await it: it applies once the
+ * tracers are built, unless a newer `configure` came first (then what it built is shut down), and
+ * when it rejects nothing has changed. A tracer built here is shut down when a later `configure`
+ * replaces it.
  * @throws (rejects with) ConfigError naming the file, the key, the bad value and what is allowed.
  */
 export function configure(file?: string | Record<string, unknown>, options?: FileConfigureOptions): Promise<void>;
-export function configure(source?: ConfigureOptions | string | Record<string, unknown>, options: FileConfigureOptions = {}): void | Promise<void> {
-  if (typeof source === 'object' && source !== null && !isConfigDocument(source)) {
-    apply(source as ConfigureOptions, undefined);
+export function configure(source?: ConfigureOptions | string | Record<string, unknown>, options?: FileConfigureOptions): void | Promise<void> {
+  const call = ++generation;
+  if (typeof source === 'object' && (source === null || !isConfigDocument(source))) {
+    apply(readConfiguration(source as ConfigureOptions), undefined);
     return;
   }
-  if (source === undefined) apply(undefined, undefined); // the defaults now; a file or the environment replaces them once built
-  return tracerFromConfig(source as string | Record<string, unknown> | undefined, options).then((configured) => {
-    if (configured === undefined) return;
-    const { tracer, service } = configured;
-    apply({ ...(tracer === undefined ? {} : { tracer }), service, ...(options.records === undefined ? {} : { records: options.records }) }, tracer);
+  let fileOptions: FileConfigureOptions;
+  try {
+    fileOptions = checkFileOptions(options);
+    // The records bound is checked now: nothing is built for a call that would fail after.
+    readConfiguration(fileOptions.records === undefined ? {} : { records: fileOptions.records });
+    if (source !== undefined && typeof source !== 'string' && typeof source !== 'object') {
+      throw new InvalidOptionError(`configure() takes options, a file path or a configuration document, got ${describe(source)}`);
+    }
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const records = fileOptions.records === undefined ? {} : { records: fileOptions.records };
+  if (source === undefined && !hasConfigSource(fileOptions.env ?? process.env)) {
+    apply(readConfiguration(records), undefined);
+    return Promise.resolve();
+  }
+  return tracerFromConfig(source as string | Record<string, unknown> | undefined, fileOptions).then(({ tracer, service }) => {
+    if (call !== generation) {
+      shutDown(tracer);
+      return;
+    }
+    let configuration: Configuration;
+    try {
+      configuration = readConfiguration({ ...(tracer === undefined ? {} : { tracer }), service, ...records });
+    } catch (error) {
+      shutDown(tracer);
+      throw error;
+    }
+    apply(configuration, tracer);
   });
 }
 

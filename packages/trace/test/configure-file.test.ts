@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configure, flush, withSpan } from '@x/trace';
+import { createMemoryTracer } from '@x/tracer-memory';
 import { startReceiver, type Receiver } from '../../tracer-otlp/test/support/receiver.js';
 
 let receiver: Receiver | undefined;
@@ -81,5 +82,46 @@ describe('configure(file)', () => {
     await expect(configure(file, { env: {} })).rejects.toThrow(/tracing\.toml: observability\.traces\.sample_rate: must be a number from 0 to 1/);
     await withSpan('still', () => undefined);
     expect(serviceOfRecords()).toBe('before');
+  });
+});
+
+describe('configure(file), what a review found', () => {
+  const badFile = () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'x-trace-config-')), 'tracing.toml');
+    writeFileSync(file, '[observability.traces]\nsample_rat = 0.5\n');
+    return file;
+  };
+
+  it('a rejected configure changes nothing: the tracer before it still gets the spans', async () => {
+    const memory = createMemoryTracer();
+    configure({ tracer: memory, records: false });
+    await expect(configure(badFile(), { env: {} })).rejects.toThrow(/sample_rat: unknown key \(did you mean "sample_rate"\?\)/);
+    await withSpan('after', () => undefined);
+    expect(memory.drain().map((span) => span.name)).toEqual(['after']);
+  });
+
+  it('bad options reject before anything is read or built', async () => {
+    await expect(configure(badFile(), { stie: 'api' } as never)).rejects.toThrow(/configure\(file, options\): unknown option "stie"; the options are site, records, env, overrides/);
+    await expect(configure(badFile(), { records: { maxRecords: -1 } })).rejects.toThrow(/records\.maxRecords must be a positive integer, got -1/);
+  });
+
+  it('the last call wins: a file still building when configure({ tracer }) comes is not applied', async () => {
+    receiver = await startReceiver();
+    const memory = createMemoryTracer();
+    const building = configure({ observability: { export: { otlp_endpoint: receiver.url } } }, { env: {} });
+    configure({ tracer: memory, records: false });
+    await building;
+    await withSpan('which tracer', () => undefined);
+    expect(memory.drain().map((span) => span.name)).toEqual(['which tracer']);
+  });
+
+  it('programmatic overrides win over the environment and the file', async () => {
+    receiver = await startReceiver();
+    await configure(
+      { observability: { traces: { service_name: 'file' }, export: { otlp_endpoint: receiver.url } } },
+      { env: { OTEL_SERVICE_NAME: 'env' }, overrides: { traces: { service_name: 'program' } } },
+    );
+    await withSpan('x', () => undefined);
+    expect(serviceOfRecords()).toBe('program');
   });
 });

@@ -21,15 +21,18 @@ export async function buildTracer(plan: TracingPlan): Promise<TracerPlugin | und
   const built: TracerPlugin[] = [];
   try {
     for (const exporter of plan.exporters) built.push(await buildExporter(exporter, plan));
+    if (built.length === 0) return undefined;
+    const combined = built.length === 1 ? built[0]! : createFanoutTracer(built, { name: plan.site === undefined ? 'exporters' : `${plan.site} exporters` });
+    return plan.sampling === undefined ? combined : sampler(combined, plan);
   } catch (error) {
-    await Promise.allSettled(built.map((tracer) => tracer.shutdown?.({ timeoutMillis: 0 }) ?? tracer.flush()));
-    throw error;
+    await Promise.allSettled(built.map((tracer) => Promise.resolve().then(() => tracer.shutdown?.({ timeoutMillis: 0 }) ?? tracer.flush())));
+    throw error instanceof ConfigError ? error : new ConfigError(plan.source, '', `building the tracers failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  if (built.length === 0) return undefined;
-  const combined = built.length === 1 ? built[0]! : createFanoutTracer(built, { name: plan.site === undefined ? 'exporters' : `${plan.site} exporters` });
-  const sampling = plan.sampling;
-  if (sampling === undefined) return combined;
-  return createSamplingTracer(combined, {
+}
+
+function sampler(child: TracerPlugin, plan: TracingPlan): TracerPlugin {
+  const sampling = plan.sampling!;
+  return createSamplingTracer(child, {
     sampleRate: sampling.sampleRate,
     alwaysSample: sampling.alwaysSample,
     slowThreshold: sampling.slowThresholdMillis,
@@ -39,10 +42,18 @@ export async function buildTracer(plan: TracingPlan): Promise<TracerPlugin | und
   });
 }
 
-/** Where a key of the export section was set, for errors about it. */
-function origin(plan: TracingPlan, key: string): string {
-  const from = plan.origins.get(`export.${key}`);
-  return from === undefined || from === 'file' ? '' : ` (set by ${from})`;
+/** The file and key path where an export key was set: the file's, a site's, a variable, an option. */
+function whereSet(plan: TracingPlan, key: string): { file: string; keyPath: string } {
+  const from = plan.origins.get(`export.${key}`) ?? 'file';
+  if (from.startsWith('site ')) return { file: plan.source, keyPath: `sites.${from.slice(5)}.observability.export.${key}` };
+  if (from.startsWith('env ')) return { file: '<environment>', keyPath: from.slice(4) };
+  if (from === 'options') return { file: '<options>', keyPath: `export.${key}` };
+  return { file: plan.source, keyPath: `observability.export.${key}` };
+}
+
+function configError(plan: TracingPlan, key: string, problem: string, cause?: unknown): ConfigError {
+  const { file, keyPath } = whereSet(plan, key);
+  return new ConfigError(file, keyPath, problem, cause === undefined ? undefined : { cause });
 }
 
 async function buildExporter(exporter: ExporterPlan, plan: TracingPlan): Promise<TracerPlugin> {
@@ -50,11 +61,7 @@ async function buildExporter(exporter: ExporterPlan, plan: TracingPlan): Promise
   switch (exporter.kind) {
     case 'otlp':
       if (exporter.protocol === 'grpc') {
-        throw new ConfigError(
-          plan.source,
-          'observability.export.otlp_protocol',
-          `"grpc"${origin(plan, 'otlp_protocol')}: @x/tracer-otlp does not speak OTLP over gRPC yet; use "http/protobuf" (a collector's port 4318) or "http/json"`,
-        );
+        throw configError(plan, 'otlp_protocol', '"grpc": @x/tracer-otlp does not speak OTLP over gRPC yet; use "http/protobuf" (a collector\'s port 4318) or "http/json"');
       }
       return createOtlpTracer({
         name: exporter.name,
@@ -84,10 +91,8 @@ async function buildZipkin(endpoint: string, plan: TracingPlan): Promise<TracerP
     const specifier: string = ZIPKIN_PACKAGE;
     module = (await import(specifier)) as typeof module;
   } catch (error) {
-    throw new ConfigError(plan.source, 'observability.export.zipkin_endpoint', `needs the package ${ZIPKIN_PACKAGE}, which is not installed here: npm install ${ZIPKIN_PACKAGE}`, { cause: error });
+    throw configError(plan, 'zipkin_endpoint', `needs the package ${ZIPKIN_PACKAGE}, which is not installed here: npm install ${ZIPKIN_PACKAGE}`, error);
   }
-  if (typeof module.createZipkinTracer !== 'function') {
-    throw new ConfigError(plan.source, 'observability.export.zipkin_endpoint', `${ZIPKIN_PACKAGE} has no createZipkinTracer: update it`);
-  }
+  if (typeof module.createZipkinTracer !== 'function') throw configError(plan, 'zipkin_endpoint', `${ZIPKIN_PACKAGE} has no createZipkinTracer: update it`);
   return module.createZipkinTracer({ url: endpoint, serviceName: plan.serviceName, resourceAttributes: plan.resourceAttributes });
 }

@@ -1,4 +1,5 @@
 import type { ExporterPlan, TracingPlan } from './plan.js';
+import { withoutCredentials } from './sections.js';
 
 const REDACTED = '[redacted]';
 /** Option names whose values are secrets in a plugin's options table. */
@@ -17,8 +18,19 @@ function safeUrl(text: string): string {
   }
 }
 
+/** A plugin option's value for printing: secret-looking names redacted at any depth, URL credentials in any string. */
+function safeValue(key: string, value: unknown): unknown {
+  if (SECRET_NAME.test(key)) return REDACTED;
+  if (typeof value === 'string') return withoutCredentials(value);
+  if (Array.isArray(value)) return value.map((item) => safeValue('', item));
+  if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([inner, item]) => [inner, safeValue(inner, item)]));
+  }
+  return value;
+}
+
 function safeOptions(options: Readonly<Record<string, unknown>>): string {
-  const shown = Object.entries(options).map(([key, value]) => `${key}=${SECRET_NAME.test(key) ? REDACTED : JSON.stringify(value)}`);
+  const shown = Object.entries(options).map(([key, value]) => `${key}=${JSON.stringify(safeValue(key, value))}`);
   return shown.length === 0 ? 'no options' : shown.join(', ');
 }
 

@@ -1,7 +1,7 @@
 import { ConfigError } from './config-error.js';
 import { didYouMean } from './did-you-mean.js';
 import { sectionsFromEnv } from './environment.js';
-import { readExport, readTraces, type ExportSection, type OtlpProtocol, type Sections, type TracesSection } from './sections.js';
+import { readExport, readTraces, withoutCredentials, type ExportSection, type OtlpProtocol, type Sections, type TracesSection } from './sections.js';
 import type { TracingConfig } from './tracing-config.js';
 
 /** How a site samples; absent from a plan that keeps every trace (rate 1, no tail rules). */
@@ -114,10 +114,18 @@ export function resolvePlan(config: TracingConfig | undefined, options: ResolveO
   };
 }
 
-/** Later layers win key by key; the tables (resource attributes, headers) merge key by key too. */
+/**
+ * Later layers win key by key; the tables (resource attributes, headers) merge key by key too. A
+ * layer that sets `otlp_endpoint` drops the headers of the layers below it: headers (credentials,
+ * often) go only to the endpoint they were written for.
+ */
 function merge<T extends object>(layers: [T, (key: string) => string][], prefix: string, origins: Map<string, string>): T {
   const out: Record<string, unknown> = {};
   for (const [section, origin] of layers) {
+    if ('otlp_endpoint' in section && out.otlp_headers !== undefined) {
+      delete out.otlp_headers;
+      origins.delete(`${prefix}.otlp_headers`);
+    }
     for (const [key, value] of Object.entries(section)) {
       const mergesTables = key === 'resource_attributes' || key === 'otlp_headers';
       out[key] = mergesTables ? { ...(out[key] as object | undefined), ...(value as object) } : value;
@@ -143,7 +151,7 @@ function planSampling(traces: TracesSection): SamplingPlan | undefined {
 
 function planExporters(section: ExportSection, config: TracingConfig | undefined, warnings: string[]): ExporterPlan[] {
   const exporters: ExporterPlan[] = [];
-  if (section.otlp_endpoint !== undefined) {
+  if (typeof section.otlp_endpoint === 'string') {
     exporters.push({
       kind: 'otlp',
       name: 'otlp',
@@ -154,10 +162,10 @@ function planExporters(section: ExportSection, config: TracingConfig | undefined
       timeoutMillis: section.otlp_timeout,
     });
   }
-  if (section.jaeger_endpoint !== undefined) {
+  if (typeof section.jaeger_endpoint === 'string') {
     exporters.push({ kind: 'otlp', name: 'jaeger', endpoint: jaegerOtlpEndpoint(section.jaeger_endpoint, warnings), protocol: 'http/protobuf', headers: {}, compression: undefined, timeoutMillis: undefined });
   }
-  if (section.zipkin_endpoint !== undefined) exporters.push({ kind: 'zipkin', name: 'zipkin', endpoint: section.zipkin_endpoint });
+  if (typeof section.zipkin_endpoint === 'string') exporters.push({ kind: 'zipkin', name: 'zipkin', endpoint: section.zipkin_endpoint });
   if (section.stdout !== undefined && section.stdout !== false) exporters.push({ kind: 'stdout', name: 'stdout', format: section.stdout });
   const plugins = section.plugins ?? [...(config?.plugins.keys() ?? [])];
   for (const name of plugins) {
@@ -170,13 +178,23 @@ function planExporters(section: ExportSection, config: TracingConfig | undefined
 /**
  * Jaeger has received OTLP since 1.35 (gRPC 4317, HTTP 4318). Its Thrift collector
  * (`:14268/api/traces`, as in the FORGE document) takes Thrift only and answers OTLP with an error,
- * so such a URL is sent to the same host's OTLP/HTTP port, with a warning that says so.
+ * so such a URL is sent to the same host's OTLP/HTTP port and signal path, keeping its credentials,
+ * its path prefix (a proxy's `/jaeger`) and its query, with a warning that says so. A URL with no
+ * path gets OTLP's `/v1/traces`; any other is used as it is.
  */
 function jaegerOtlpEndpoint(endpoint: string, warnings: string[]): string {
   const url = new URL(endpoint);
-  if (url.port !== '14268' && !url.pathname.endsWith('/api/traces')) return endpoint;
-  // `hostname` keeps an IPv6 address in brackets.
-  const otlp = `${url.protocol}//${url.hostname}:4318/v1/traces`;
-  warnings.push(`jaeger_endpoint ${endpoint} is Jaeger's legacy Thrift collector, which does not take OTLP: spans go to the same host's OTLP/HTTP port, ${otlp} (Jaeger has received OTLP since 1.35)`);
+  const thrift = url.port === '14268' || url.pathname.endsWith('/api/traces');
+  if (!thrift) {
+    if (url.pathname !== '/') return endpoint;
+    url.pathname = '/v1/traces';
+    return url.href;
+  }
+  if (url.port === '14268') url.port = '4318';
+  url.pathname = url.pathname.endsWith('/api/traces') ? `${url.pathname.slice(0, -'/api/traces'.length)}/v1/traces` : '/v1/traces';
+  const otlp = url.href;
+  warnings.push(
+    `jaeger_endpoint ${withoutCredentials(endpoint)} is Jaeger's legacy Thrift collector, which does not take OTLP: spans go to ${withoutCredentials(otlp)}, OTLP/HTTP (Jaeger has received OTLP since 1.35)`,
+  );
   return otlp;
 }

@@ -19,14 +19,15 @@ export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
 /** `[observability.export]`, checked. */
 export interface ExportSection {
-  readonly otlp_endpoint?: string;
+  /** `false`: no OTLP exporter, for a site that turns off the file's (the same for jaeger and zipkin). */
+  readonly otlp_endpoint?: string | false;
   readonly otlp_protocol?: OtlpProtocol;
   readonly otlp_headers?: Readonly<Record<string, string>>;
   readonly otlp_compression?: 'gzip' | 'none';
   /** Milliseconds. */
   readonly otlp_timeout?: number;
-  readonly zipkin_endpoint?: string;
-  readonly jaeger_endpoint?: string;
+  readonly zipkin_endpoint?: string | false;
+  readonly jaeger_endpoint?: string | false;
   /** `false` (or `"off"`): no stdout tracer, for a site that turns off the file's. */
   readonly stdout?: 'pretty' | 'json' | false;
   /** The `[plugins.<name>]` this section exports to; absent: every declared plugin. */
@@ -51,9 +52,17 @@ export function fail(at: At, problem: string): never {
   throw new ConfigError(at.file, at.keyPath, problem);
 }
 
-/** A short, quoted rendering of a bad value for messages. */
+/** `text` with the user and password of anything URL-like in it replaced: error messages never carry credentials. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1[redacted]@');
+}
+
+/** A short, quoted rendering of a bad value for messages (URL credentials redacted). */
 export function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') {
+    const safe = withoutCredentials(value);
+    return JSON.stringify(safe.length > 60 ? `${safe.slice(0, 57)}...` : safe);
+  }
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return 'a date';
   if (value === null) return 'null';
@@ -130,9 +139,12 @@ export function httpUrl(at: At, value: unknown): string {
   return given;
 }
 
-function stringTable(at: At, value: unknown): Record<string, string> {
+/** Header values are secrets: a bad one is described by its type, never shown. */
+function headerTable(at: At, value: unknown): Record<string, string> {
   if (!isTable(value)) fail(at, `must be a table of strings, got ${shown(value)}`);
-  for (const [key, item] of Object.entries(value)) if (typeof item !== 'string') fail(child(at, key), `must be a string, got ${shown(item)}`);
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string') fail(child(at, key), `must be a string (quoted in TOML), got ${Array.isArray(item) ? 'an array' : typeof item}`);
+  }
   return value as Record<string, string>;
 }
 
@@ -159,7 +171,11 @@ export function readTraces(at: At, value: unknown): TracesSection {
     else if (key === 'always_sample') {
       if (!Array.isArray(item)) fail(where, `must be an array of "errors" and "slow_requests", got ${shown(item)}`);
       out[key] = item.map((rule, i) => oneOf(child(where, String(i)), rule, RULES));
-    } else if (key === 'slow_threshold' || key === 'decision_wait') out[key] = duration(where, item);
+    } else if (key === 'slow_threshold') out[key] = duration(where, item);
+    else if (key === 'decision_wait') {
+      out[key] = duration(where, item);
+      if (out[key] === 0) fail(where, `must be longer than 0 (how long a trace whose root has not ended waits for its decision), got ${shown(item)}`);
+    }
     else if (key === 'parent_based') out[key] = flag(where, item);
     else if (key === 'max_pending_traces') out[key] = positiveInteger(where, item);
     else if (key === 'service_name') out[key] = text(where, item);
@@ -174,9 +190,9 @@ export function readExport(at: At, value: unknown, declared: readonly string[]):
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(given)) {
     const where = child(at, key);
-    if (key === 'otlp_endpoint' || key === 'zipkin_endpoint' || key === 'jaeger_endpoint') out[key] = httpUrl(where, item);
+    if (key === 'otlp_endpoint' || key === 'zipkin_endpoint' || key === 'jaeger_endpoint') out[key] = item === false ? false : httpUrl(where, item);
     else if (key === 'otlp_protocol') out[key] = oneOf(where, item, ['http/protobuf', 'http/json', 'grpc'] as const);
-    else if (key === 'otlp_headers') out[key] = stringTable(where, item);
+    else if (key === 'otlp_headers') out[key] = headerTable(where, item);
     else if (key === 'otlp_compression') out[key] = oneOf(where, item, ['gzip', 'none'] as const);
     else if (key === 'otlp_timeout') out[key] = duration(where, item);
     else if (key === 'stdout') out[key] = item === false || item === 'off' ? false : oneOf(where, item, ['pretty', 'json', 'off'] as const);

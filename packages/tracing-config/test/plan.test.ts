@@ -63,11 +63,12 @@ describe('sites', () => {
   });
 
   it('the printed plan redacts header values and URL credentials', () => {
-    const text = formatPlan(resolvePlan(config, { site: 'api', env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://user:pw@collector/v1/traces' } }));
+    const text = formatPlan(resolvePlan(config, { site: 'api', env: NO_ENV }));
     expect(text).toContain('x-api-key=[redacted]');
     expect(text).not.toContain('s3cr3t');
-    expect(text).not.toContain(':pw@');
-    expect(text).toContain('https://%5Bredacted%5D@collector/v1/traces');
+    const fromEnv = formatPlan(resolvePlan(config, { site: 'api', env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://user:pw@collector/v1/traces' } }));
+    expect(fromEnv).not.toContain(':pw@');
+    expect(fromEnv).toContain('https://%5Bredacted%5D@collector/v1/traces');
   });
 });
 
