@@ -1,9 +1,12 @@
 import type { AttributeList, AttributeValue, FinishedSpan } from '@x/tracer-core';
+import type { RequestEncoder } from '@x/tracer-http/internal';
 import { idWordsOfSpan } from '@x/tracer-core/internal';
 import { unixNanosHalves } from './otlp-time.js';
 import { ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT } from './protobuf-writer.js';
 import type { RequestHeader } from './request-header.js';
 import { ScopeEncodings, ScopeGroups } from './scope-groups.js';
+
+export type { RequestEncoder } from '@x/tracer-http/internal';
 
 // Field numbers from opentelemetry/proto (trace/v1/trace.proto, common/v1/common.proto).
 const SPAN_FLAGS_HAS_IS_REMOTE = 0x100;
@@ -126,15 +129,6 @@ function span(w: ProtoWriter, s: FinishedSpan): void {
   w.fixed32(SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE | (s.parentIsRemote ? SPAN_FLAGS_IS_REMOTE : 0));
 }
 
-/**
- * Encodes requests in steps, so a big batch can be written in slices with the event loop free in
- * between: `begin` starts a request in a new writer, `append` adds spans, `end` returns the bytes.
- */
-export interface RequestEncoder {
-  begin(): unknown;
-  append(request: unknown, spans: readonly FinishedSpan[], from: number, to: number): void;
-  end(request: unknown): Uint8Array;
-}
 
 /** An `InstrumentationScope` as field 1 of `ScopeSpans`, tag and length included. */
 function scopeField(name: string, version: string): Uint8Array {

@@ -1,8 +1,6 @@
-/** What a receiver said it rejected in a 2xx reply (OTLP partial success). */
-export interface PartialSuccess {
-  readonly rejectedSpans: number;
-  readonly errorMessage: string;
-}
+import type { PartialSuccess } from '@x/tracer-http/internal';
+
+export type { PartialSuccess } from '@x/tracer-http/internal';
 
 const NONE: PartialSuccess = { rejectedSpans: 0, errorMessage: '' };
 

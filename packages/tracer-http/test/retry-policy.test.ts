@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMillis, isRetryableStatus, parseRetryAfter } from '@x/tracer-otlp';
+import { backoffMillis, isRetryableStatus, parseRetryAfter } from '@x/tracer-http';
 
 const RETRY = { maxAttempts: 10, initialBackoffMillis: 1000, maxBackoffMillis: 5000, multiplier: 2 };
 const ALMOST_ONE = 1 - Number.EPSILON;

@@ -1,0 +1,3 @@
+export type { TlsOptions } from './http-transport.js';
+export { isRetryableStatus, parseRetryAfter, backoffMillis, type RetryOptions } from './retry-policy.js';
+export type { HttpExportOptions } from './http-options.js';
