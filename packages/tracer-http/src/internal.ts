@@ -14,3 +14,4 @@ export {
   type PartialSuccess,
   type RequestEncoder,
 } from './http-exporter.js';
+export { markInternalEndpoint } from './internal-endpoints.js';
