@@ -3,12 +3,10 @@ import { createFanoutTracer } from '@x/tracer-fanout';
 import { createOtlpTracer } from '@x/tracer-otlp';
 import { createSamplingTracer } from '@x/tracer-sampling';
 import { createStdoutTracer } from '@x/tracer-stdout';
+import { createZipkinTracer } from '@x/tracer-zipkin';
 import { ConfigError } from './config-error.js';
 import type { ExporterPlan, TracingPlan } from './plan.js';
 import { loadPlugin } from './plugin-loader.js';
-
-/** The packages of backends this project ships separately, loaded when a plan names them. */
-const ZIPKIN_PACKAGE = '@x/tracer-zipkin';
 
 /**
  * The site's tracer for `plan`: one tracer per exporter (several in a fan-out), behind the sampler
@@ -73,7 +71,7 @@ async function buildExporter(exporter: ExporterPlan, plan: TracingPlan): Promise
         ...resource,
       });
     case 'zipkin':
-      return buildZipkin(exporter.endpoint, plan);
+      return createZipkinTracer({ url: exporter.endpoint, ...resource });
     case 'stdout':
       return createStdoutTracer({ format: exporter.format });
     case 'plugin':
@@ -84,15 +82,3 @@ async function buildExporter(exporter: ExporterPlan, plan: TracingPlan): Promise
   }
 }
 
-async function buildZipkin(endpoint: string, plan: TracingPlan): Promise<TracerPlugin> {
-  let module: { createZipkinTracer?: (options: object) => TracerPlugin };
-  try {
-    // A variable, so that the type checker does not look for a package that may not be installed.
-    const specifier: string = ZIPKIN_PACKAGE;
-    module = (await import(specifier)) as typeof module;
-  } catch (error) {
-    throw configError(plan, 'zipkin_endpoint', `needs the package ${ZIPKIN_PACKAGE}, which is not installed here: npm install ${ZIPKIN_PACKAGE}`, error);
-  }
-  if (typeof module.createZipkinTracer !== 'function') throw configError(plan, 'zipkin_endpoint', `${ZIPKIN_PACKAGE} has no createZipkinTracer: update it`);
-  return module.createZipkinTracer({ url: endpoint, serviceName: plan.serviceName, resourceAttributes: plan.resourceAttributes });
-}
