@@ -106,9 +106,9 @@ export function createOtlpExporter(config: OtlpExporterConfig): SpanExporter {
             break;
           }
           case 'refused': {
-            const reason = `http-${result.status}`;
+            const { reason, text } = format.describeRefusal(result.status);
             dropped[reason] = (dropped[reason] ?? 0) + request.spans.length;
-            problems.push(`HTTP ${result.status}${replyText(result.body, config.redact)} (not retryable: ${request.spans.length} spans dropped)`);
+            problems.push(`${text}${replyText(result.body, config.redact)} (not retryable: ${request.spans.length} spans dropped)`);
             break;
           }
           case 'retryable':

@@ -7,10 +7,14 @@ import type { ResolvedRetry, RetryOptions } from './retry-policy.js';
 export interface OtlpTracerOptions extends BufferedTracerOptions {
   /** @defaultValue 'otlp' */
   readonly name?: string;
-  /** Full URL of the traces endpoint. Credentials in it are sent as Basic auth and kept out of messages. @defaultValue 'http://localhost:4318/v1/traces' */
+  /**
+   * Full URL of the traces endpoint. Credentials in it are sent as Basic auth and kept out of messages.
+   * With `protocol: 'grpc'` only its origin counts (the method's path is fixed).
+   * @defaultValue 'http://localhost:4318/v1/traces', or 'http://localhost:4317' with `protocol: 'grpc'`
+   */
   readonly url?: string;
-  /** @defaultValue 'http/protobuf' */
-  readonly protocol?: 'http/protobuf' | 'http/json';
+  /** OTLP/HTTP protobuf or JSON, or OTLP/gRPC (unary `TraceService/Export` over HTTP/2). @defaultValue 'http/protobuf' */
+  readonly protocol?: 'http/protobuf' | 'http/json' | 'grpc';
   /** Extra request headers, for example API keys. Their values never appear in errors or stats. */
   readonly headers?: Readonly<Record<string, string>>;
   /** @defaultValue 'none' */
@@ -37,7 +41,7 @@ export interface ResolvedOtlp {
   readonly url: URL;
   /** Origin and path only: safe in messages. */
   readonly endpoint: string;
-  readonly protocol: 'http/protobuf' | 'http/json';
+  readonly protocol: 'http/protobuf' | 'http/json' | 'grpc';
   readonly headers: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
   readonly gzip: boolean;
@@ -68,8 +72,8 @@ function secretsOf(headers: Readonly<Record<string, string>>, credentials: reado
   return [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
 }
 
-function resolveUrl(value: unknown): { url: URL; basicAuth: string | undefined; credentials: string[] } {
-  const text = value ?? 'http://localhost:4318/v1/traces';
+function resolveUrl(value: unknown, fallback: string): { url: URL; basicAuth: string | undefined; credentials: string[] } {
+  const text = value ?? fallback;
   let url: URL;
   try {
     if (typeof text !== 'string') throw new TypeError();
@@ -78,7 +82,7 @@ function resolveUrl(value: unknown): { url: URL; basicAuth: string | undefined; 
     throw new InvalidOptionError(`url must be an absolute http: or https: URL, got ${describe(text)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidOptionError(`url must use http: or https: (OTLP/HTTP), got ${url.protocol}`);
+    throw new InvalidOptionError(`url must use http: or https: (https: for TLS), got ${url.protocol}`);
   }
   let basicAuth: string | undefined;
   const credentials: string[] = [];
@@ -123,7 +127,8 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
  * @throws InvalidOptionError naming the option and what it allows (never a header's value).
  */
 export function resolveOtlpOptions(options: OtlpTracerOptions): ResolvedOtlp {
-  const { url, basicAuth, credentials } = resolveUrl(options.url);
+  const protocol = oneOf('protocol', options.protocol, ['http/protobuf', 'http/json', 'grpc'] as const, 'http/protobuf');
+  const { url, basicAuth, credentials } = resolveUrl(options.url, protocol === 'grpc' ? 'http://localhost:4317' : 'http://localhost:4318/v1/traces');
   const headers = resolveHeaders(options.headers);
   if (basicAuth !== undefined && headers.authorization === undefined) headers.authorization = `Basic ${basicAuth}`;
   const retry = options.retry ?? {};
@@ -145,7 +150,7 @@ export function resolveOtlpOptions(options: OtlpTracerOptions): ResolvedOtlp {
   return {
     url,
     endpoint: `${url.origin}${url.pathname}`,
-    protocol: oneOf('protocol', options.protocol, ['http/protobuf', 'http/json'] as const, 'http/protobuf'),
+    protocol,
     headers,
     secrets: secretsOf(headers, credentials),
     gzip: oneOf('compression', options.compression, ['gzip', 'none'] as const, 'none') === 'gzip',

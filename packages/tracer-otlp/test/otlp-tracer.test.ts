@@ -335,7 +335,7 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
   it.each([
     [{ url: 'ftp://x' }, /url must use http: or https:/],
     [{ url: 'not a url' }, /url must be an absolute http: or https: URL/],
-    [{ protocol: 'grpc' }, /protocol must be one of 'http\/protobuf', 'http\/json', got "grpc"/],
+    [{ protocol: 'http/2' }, /protocol must be one of 'http\/protobuf', 'http\/json', 'grpc', got "http\/2"/],
     [{ compression: 'br' }, /compression must be one of 'gzip', 'none'/],
     [{ headers: { 'bad name': 'v' } }, /"bad name" is not a valid header name/],
     [{ headers: { k: 'line\nbreak-secret' } }, /the value of "k" must be a string without CR, LF or NUL/],
