@@ -60,9 +60,6 @@ async function buildExporter(exporter: ExporterPlan, plan: TracingPlan): Promise
   const resource = { serviceName: plan.serviceName, resourceAttributes: plan.resourceAttributes };
   switch (exporter.kind) {
     case 'otlp':
-      if (exporter.protocol === 'grpc') {
-        throw configError(plan, 'otlp_protocol', '"grpc": @x/tracer-otlp does not speak OTLP over gRPC yet; use "http/protobuf" (a collector\'s port 4318) or "http/json"');
-      }
       return createOtlpTracer({
         name: exporter.name,
         url: exporter.endpoint,

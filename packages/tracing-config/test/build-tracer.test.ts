@@ -1,3 +1,5 @@
+import { createServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildTracer } from '../src/build-tracer.js';
@@ -34,9 +36,36 @@ describe('buildTracer', () => {
     expect(await buildTracer(resolvePlan(undefined, { env: NO_ENV }))).toBeUndefined();
   });
 
-  it('the FORGE export section is all or nothing: gRPC is not built yet, and the error says so', async () => {
+  it('the FORGE export section is all or nothing: its OTLP/gRPC exporter builds, its Zipkin one needs a package, and the error says so', async () => {
     const plan = resolvePlan(loadConfig(fixture('forge.toml')), { env: NO_ENV });
-    await expect(buildTracer(plan)).rejects.toThrow(/forge\.toml: observability\.export\.otlp_protocol: "grpc": @x\/tracer-otlp does not speak OTLP over gRPC yet; use "http\/protobuf"/);
+    await expect(buildTracer(plan)).rejects.toThrow(/forge\.toml: observability\.export\.zipkin_endpoint: needs the package @x\/tracer-zipkin/);
+  });
+
+  it('otlp_protocol = "grpc" builds an OTLP tracer that calls TraceService/Export on the endpoint', async () => {
+    const paths: string[] = [];
+    const server = createServer((request, response) => {
+      paths.push(request.url);
+      request.resume();
+      request.on('end', () => {
+        // An OK with an empty ExportTraceServiceResponse: a frame header of length 0, status in the trailers.
+        response.writeHead(200, { 'content-type': 'application/grpc' });
+        response.addTrailers({ 'grpc-status': '0' });
+        response.end(Buffer.alloc(5));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const config = parseConfig(`[observability.export]\notlp_endpoint = "http://127.0.0.1:${port}"\notlp_protocol = "grpc"`, '/tmp/tracing.toml');
+      const tracer = await buildTracer(resolvePlan(config, { env: NO_ENV }));
+      expect(tracer?.name).toBe('otlp');
+      tracer!.endSpan(tracer!.startSpan({ name: 'over grpc' }));
+      await tracer!.flush();
+      expect(paths).toEqual(['/opentelemetry.proto.collector.trace.v1.TraceService/Export']);
+      await tracer!.shutdown?.({ timeoutMillis: 1000 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('zipkin needs its package, and says how to get it', async () => {

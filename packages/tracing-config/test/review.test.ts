@@ -73,11 +73,15 @@ describe('Jaeger URLs', () => {
 });
 
 describe('building', () => {
-  it('a build error points at the key where the value was set (a site, a variable)', async () => {
-    await expect(buildTracer(plan('[sites.api.observability.export]\notlp_endpoint = "http://c:4318"\notlp_protocol = "grpc"', { site: 'api' }))).rejects.toThrow(
-      /tracing\.toml: sites\.api\.observability\.export\.otlp_protocol: "grpc"/,
+  it('a build error points at the key where the value was set (a site, an option)', async () => {
+    const zipkin = 'zipkin_endpoint = "http://zipkin:9411/api/v2/spans"';
+    await expect(buildTracer(plan(`[sites.api.observability.export]\n${zipkin}`, { site: 'api' }))).rejects.toThrow(
+      /tracing\.toml: sites\.api\.observability\.export\.zipkin_endpoint: needs the package/,
     );
-    await expect(buildTracer(plan('[observability.export]\notlp_endpoint = "http://c:4317"', { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }))).rejects.toThrow(/<environment>: OTEL_EXPORTER_OTLP_PROTOCOL: "grpc"/);
+    // No variable sets a key that can fail to build (OTEL_EXPORTER_OTLP_PROTOCOL=grpc builds now); an option can.
+    await expect(buildTracer(plan('', { overrides: { export: { zipkin_endpoint: 'http://zipkin:9411/api/v2/spans' } } }))).rejects.toThrow(
+      /<options>: export\.zipkin_endpoint: needs the package/,
+    );
   });
 
   it('shuts down what it built when a later part fails: nothing starts half-configured', async () => {
