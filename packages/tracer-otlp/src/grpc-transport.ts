@@ -1,6 +1,7 @@
-import { connect, constants, type ClientHttp2Session, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
+import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
 import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
+import { InvalidOptionError } from '@x/tracer-core';
 import {
   GRPC_OK,
   grpcCodeName,
@@ -16,6 +17,8 @@ const gzipAsync = promisify(gzip);
 const MAX_RESPONSE_BYTES = 64 * 1024;
 /** The one method OTLP/gRPC calls for traces (opentelemetry/proto/collector/trace/v1/trace_service.proto). */
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+/** HTTP/1.1 connection headers, which HTTP/2 forbids (RFC 9113, 8.2.2): node:http2 throws on them. */
+const CONNECTION_HEADERS = new Set(['connection', 'upgrade', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'http2-settings']);
 
 export interface GrpcTransportOptions {
   /** Only the origin counts: the path of a gRPC method is fixed. */
@@ -44,7 +47,13 @@ export class GrpcTransport implements Transport {
   #inFlight = 0;
   #closed = false;
 
+  /** @throws InvalidOptionError for a header HTTP/2 cannot carry: found here, not on every send. */
   constructor(options: GrpcTransportOptions) {
+    for (const name of Object.keys(options.headers)) {
+      if (CONNECTION_HEADERS.has(name)) {
+        throw new InvalidOptionError(`headers: ${JSON.stringify(name)} is an HTTP/1.1 connection header, which HTTP/2 (protocol 'grpc') does not allow; leave it out`);
+      }
+    }
     this.#origin = options.url.origin;
     this.#tls = options.tls;
     this.#gzip = options.gzip;
@@ -80,11 +89,18 @@ export class GrpcTransport implements Transport {
   }
 
   #call(frame: Buffer, left: number, timeoutMillis: number, signal: AbortSignal): Promise<TransportResult> {
-    const session = this.#connect();
+    let session: ClientHttp2Session;
+    let stream: ClientHttp2Stream;
+    try {
+      session = this.#connect();
+      stream = session.request({ ...this.#headers, 'grpc-timeout': grpcTimeoutHeader(left) });
+    } catch (error) {
+      // A session that began closing between the check and the request (a GOAWAY): try again.
+      return Promise.resolve({ kind: 'retryable', reason: describeError(error) });
+    }
     this.#inFlight++;
     session.ref();
     return new Promise<TransportResult>((resolve) => {
-      const stream = session.request({ ...this.#headers, 'grpc-timeout': grpcTimeoutHeader(left) });
       let headers: IncomingHttpHeaders & IncomingHttpStatusHeader = {};
       let trailers: IncomingHttpHeaders | undefined;
       const chunks: Buffer[] = [];

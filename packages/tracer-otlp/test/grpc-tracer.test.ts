@@ -1,34 +1,16 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { SpanKind, SpanStatusCode, ledgerProblem, type BufferedTracer, type TracerPlugin } from '@x/tracer-core';
-import { createOtlpTracer, type OtlpTracerOptions } from '@x/tracer-otlp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SpanKind, SpanStatusCode, ledgerProblem } from '@x/tracer-core';
+import { createOtlpTracer } from '@x/tracer-otlp';
 import { describeConformance } from '@x/tracer-testkit/vitest';
 import { startGrpcReceiver, type GrpcReceiver } from './support/grpc-receiver.js';
+import { closedAfterEach, FAST_RETRY, names, record, spanIdsAndNames } from './support/tracers.js';
 
-const FAST_RETRY = { initialBackoffMillis: 10, maxBackoffMillis: 40 };
-const open: { receivers: GrpcReceiver[]; tracers: BufferedTracer[] } = { receivers: [], tracers: [] };
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/tls/${name}`, import.meta.url));
 
-async function receiver(...args: Parameters<typeof startGrpcReceiver>): Promise<GrpcReceiver> {
-  const r = await startGrpcReceiver(...args);
-  open.receivers.push(r);
-  return r;
-}
-function tracer(options: OtlpTracerOptions): BufferedTracer {
-  const t = createOtlpTracer({ protocol: 'grpc', hookProcessShutdown: false, scheduledDelayMillis: 60_000, retry: FAST_RETRY, ...options });
-  open.tracers.push(t);
-  return t;
-}
-afterEach(async () => {
-  await Promise.allSettled(open.tracers.splice(0).map((t) => t.shutdown({ timeoutMillis: 200 })));
-  await Promise.allSettled(open.receivers.splice(0).map((r) => r.close()));
-});
-
-function record(t: TracerPlugin, count: number, prefix = 's'): void {
-  for (let i = 0; i < count; i++) t.endSpan(t.startSpan({ name: `${prefix}${i}` }));
-}
-const names = (count: number, prefix = 's') => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+const { tracer, track } = closedAfterEach({ protocol: 'grpc' });
+const receiver = async (...args: Parameters<typeof startGrpcReceiver>): Promise<GrpcReceiver> => track(await startGrpcReceiver(...args));
 const attributes = (list: any[]) => Object.fromEntries(list.map((a) => [a.key, a.value.stringValue]));
 
 describe("createOtlpTracer({ protocol: 'grpc' }) against a @grpc/grpc-js server on 127.0.0.1", () => {
@@ -70,6 +52,12 @@ describe("createOtlpTracer({ protocol: 'grpc' }) against a @grpc/grpc-js server 
 
   // That the frame is really compressed is asserted on the raw wire in grpc-transport.test.ts: grpc-js
   // hides grpc-encoding from the handler.
+  it('refuses at creation a header that HTTP/2 cannot carry, naming it', () => {
+    expect(() => createOtlpTracer({ protocol: 'grpc', hookProcessShutdown: false, headers: { Connection: 'keep-alive' } })).toThrow(
+      /headers: "connection" is an HTTP\/1\.1 connection header, which HTTP\/2 \(protocol 'grpc'\) does not allow/,
+    );
+  });
+
   it('compresses with gzip when asked, and the server decodes the same spans', async () => {
     const r = await receiver();
     const t = tracer({ url: r.url, compression: 'gzip' });
@@ -239,10 +227,7 @@ describeConformance(
   },
   {
     // Every tracer of this run sends to the one receiver; span ids tell their spans apart.
-    exported: () =>
-      conformanceReceiver!.calls.flatMap((c) =>
-        c.request.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans.map((s: any) => ({ spanId: s.spanId, name: s.name })))),
-      ),
+    exported: () => spanIdsAndNames(conformanceReceiver!.calls.map((c) => c.request)),
   },
 );
 afterAll(() => conformanceReceiver?.close());
