@@ -22,6 +22,11 @@ export interface ExportFormat {
   readonly encoder: RequestEncoder;
   /** Reads what a 2xx reply says was rejected. Pure; never throws. Absent: a 2xx takes every span. */
   readonly readPartialSuccess?: (body: Uint8Array) => PartialSuccess;
+  /**
+   * A `refused` result's status as a drop reason and as words for messages; by default HTTP's
+   * (`http-400`, `HTTP 400`). A transport whose statuses are not HTTP's (gRPC codes) names its own.
+   */
+  readonly describeRefusal?: (status: number) => { readonly reason: string; readonly text: string };
 }
 
 /** What the exporter is wired with; see `createOtlpTracer` and `createZipkinTracer`. */
@@ -130,9 +135,9 @@ export function createHttpExporter(config: HttpExporterConfig): SpanExporter {
             break;
           }
           case 'refused': {
-            const reason = `http-${result.status}`;
+            const { reason, text } = format.describeRefusal?.(result.status) ?? { reason: `http-${result.status}`, text: `HTTP ${result.status}` };
             dropped[reason] = (dropped[reason] ?? 0) + request.spans.length;
-            problems.push(`HTTP ${result.status}${replyText(result.body, config.redact)} (not retryable: ${request.spans.length} spans dropped)`);
+            problems.push(`${text}${replyText(result.body, config.redact)} (not retryable: ${request.spans.length} spans dropped)`);
             break;
           }
           case 'retryable':

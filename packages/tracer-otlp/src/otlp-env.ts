@@ -41,9 +41,9 @@ function readPem(variable: { name: string; value: string }): Buffer {
 /**
  * Options from the standard environment variables, for `createOtlpTracer({ ...otlpOptionsFromEnv(), ...yours })`.
  * Each `OTEL_EXPORTER_OTLP_TRACES_*` variable wins over its generic `OTEL_EXPORTER_OTLP_*` twin.
- * `..._ENDPOINT` (generic) gets `/v1/traces` appended; `..._TRACES_ENDPOINT` is used as is. Also
+ * `..._ENDPOINT` (generic) gets `/v1/traces` appended unless the protocol is grpc; `..._TRACES_ENDPOINT` is used as is. Also
  * `..._HEADERS`, `..._TIMEOUT` (ms, at most 2147483647), `..._COMPRESSION` (gzip, none), `..._PROTOCOL` (http/protobuf,
- * http/json), `..._CERTIFICATE`, `..._CLIENT_KEY`, `..._CLIENT_CERTIFICATE` (PEM file paths),
+ * http/json, grpc), `..._CERTIFICATE`, `..._CLIENT_KEY`, `..._CLIENT_CERTIFICATE` (PEM file paths),
  * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, and the span limits (`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`,
  * `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, `OTEL_SPAN_EVENT_COUNT_LIMIT`, `OTEL_SPAN_LINK_COUNT_LIMIT`, ...).
  * Only variables that are set appear.
@@ -52,9 +52,18 @@ function readPem(variable: { name: string; value: string }): Buffer {
  */
 export function otlpOptionsFromEnv(env: Env = process.env): Partial<OtlpTracerOptions> {
   const options: { -readonly [K in keyof OtlpTracerOptions]?: OtlpTracerOptions[K] } = {};
+  const protocol = pick(env, 'PROTOCOL');
+  if (protocol) {
+    if (protocol.value !== 'http/protobuf' && protocol.value !== 'http/json' && protocol.value !== 'grpc') {
+      throw new InvalidOptionError(`${protocol.name} must be http/protobuf, http/json or grpc, got "${protocol.value}"`);
+    }
+    options.protocol = protocol.value;
+  }
   const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
   const generic = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
-  const endpoint = traces ? { name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', url: traces } : generic ? { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', url: `${generic.replace(/\/+$/, '')}/v1/traces` } : undefined;
+  // gRPC calls a fixed method on the endpoint's origin: nothing is appended to it.
+  const genericUrl = (text: string) => (options.protocol === 'grpc' ? text : `${text.replace(/\/+$/, '')}/v1/traces`);
+  const endpoint = traces ? { name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', url: traces } : generic ? { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', url: genericUrl(generic) } : undefined;
   if (endpoint !== undefined) {
     let parsed: URL;
     try {
@@ -79,13 +88,6 @@ export function otlpOptionsFromEnv(env: Env = process.env): Partial<OtlpTracerOp
       throw new InvalidOptionError(`${compression.name} must be gzip or none, got "${compression.value}"`);
     }
     options.compression = compression.value;
-  }
-  const protocol = pick(env, 'PROTOCOL');
-  if (protocol) {
-    if (protocol.value !== 'http/protobuf' && protocol.value !== 'http/json') {
-      throw new InvalidOptionError(`${protocol.name} must be http/protobuf or http/json (this exporter does not speak grpc), got "${protocol.value}"`);
-    }
-    options.protocol = protocol.value;
   }
   const ca = pick(env, 'CERTIFICATE');
   const key = pick(env, 'CLIENT_KEY');

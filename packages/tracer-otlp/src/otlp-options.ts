@@ -6,10 +6,14 @@ import { oneOf, resolveHttpExport, type HttpExportOptions, type ResolvedHttpExpo
 export interface OtlpTracerOptions extends BufferedTracerOptions, HttpExportOptions {
   /** @defaultValue 'otlp' */
   readonly name?: string;
-  /** Full URL of the traces endpoint. Credentials in it are sent as Basic auth and kept out of messages. @defaultValue 'http://localhost:4318/v1/traces' */
+  /**
+   * Full URL of the traces endpoint. Credentials in it are sent as Basic auth and kept out of messages.
+   * With `protocol: 'grpc'` only its origin counts (the method's path is fixed).
+   * @defaultValue 'http://localhost:4318/v1/traces', or 'http://localhost:4317' with `protocol: 'grpc'`
+   */
   readonly url?: string;
-  /** @defaultValue 'http/protobuf' */
-  readonly protocol?: 'http/protobuf' | 'http/json';
+  /** OTLP/HTTP protobuf or JSON, or OTLP/gRPC (unary `TraceService/Export` over HTTP/2). @defaultValue 'http/protobuf' */
+  readonly protocol?: 'http/protobuf' | 'http/json' | 'grpc';
   /** `service.name`; wins over `resourceAttributes['service.name']`. @defaultValue 'unknown_service:<executable>' */
   readonly serviceName?: string;
   readonly resourceAttributes?: Attributes;
@@ -21,7 +25,7 @@ export interface OtlpTracerOptions extends BufferedTracerOptions, HttpExportOpti
 }
 
 export interface ResolvedOtlp extends ResolvedHttpExport {
-  readonly protocol: 'http/protobuf' | 'http/json';
+  readonly protocol: 'http/protobuf' | 'http/json' | 'grpc';
   /** The configured default scope, checked; undefined: the exporter's own. */
   readonly scope: InstrumentationScope | undefined;
 }
@@ -31,7 +35,8 @@ export interface ResolvedOtlp extends ResolvedHttpExport {
  * @throws InvalidOptionError naming the option and what it allows (never a header's value).
  */
 export function resolveOtlpOptions(options: OtlpTracerOptions): ResolvedOtlp {
-  const http = resolveHttpExport(options, 'http://localhost:4318/v1/traces', 'OTLP/HTTP');
+  const protocol = oneOf('protocol', options.protocol, ['http/protobuf', 'http/json', 'grpc'] as const, 'http/protobuf');
+  const http = protocol === 'grpc' ? resolveHttpExport(options, 'http://localhost:4317', 'OTLP/gRPC') : resolveHttpExport(options, 'http://localhost:4318/v1/traces', 'OTLP/HTTP');
   const scope = options.scope === undefined ? undefined : normalizeScope(options.scope as object);
   if (options.scope !== undefined && scope === undefined) {
     throw new InvalidOptionError(
@@ -40,7 +45,7 @@ export function resolveOtlpOptions(options: OtlpTracerOptions): ResolvedOtlp {
   }
   return {
     ...http,
-    protocol: oneOf('protocol', options.protocol, ['http/protobuf', 'http/json'] as const, 'http/protobuf'),
+    protocol,
     scope,
   };
 }

@@ -1,5 +1,6 @@
 import { createBufferedTracer, type BufferedTracer } from '@x/tracer-core';
 import { MAX_DURATION_MILLIS, optionsObject, pluginName } from '@x/tracer-core/internal';
+import { GrpcTransport } from './grpc-transport.js';
 import { HttpTransport } from './http-transport.js';
 import { createOtlpExporter } from './otlp-exporter.js';
 import { resolveOtlpOptions, type OtlpTracerOptions } from './otlp-options.js';
@@ -8,12 +9,12 @@ import { createRetryingTransport } from './retrying-transport.js';
 import { WIRE_FORMATS } from './wire-format.js';
 
 /**
- * The production tracer: buffers inline (the core's bounded buffer) and exports to any OTLP/HTTP
- * receiver, protobuf by default or JSON. Retries what the spec says within `timeoutMillis`; keeps
+ * The production tracer: buffers inline (the core's bounded buffer) and exports to any OTLP
+ * receiver, over HTTP (protobuf by default, or JSON) or gRPC. Retries what the spec says within `timeoutMillis`; keeps
  * spans buffered while the receiver is down (up to the buffer caps, overflow counted); counts every
  * span it cannot deliver by reason. Header values never appear in errors or `stats()`.
  *
- * Layers: wire format (chosen once) -> HTTP transport -> retrying transport -> exporter ->
+ * Layers: wire format and transport (HTTP or gRPC, chosen once) -> retrying transport -> exporter ->
  * the core's buffered tracer.
  *
  * @throws InvalidOptionError for a bad option.
@@ -28,19 +29,17 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
     scopeName: otlp.scope?.name ?? SDK_NAME,
     scopeVersion: otlp.scope === undefined ? SDK_VERSION : (otlp.scope.version ?? ''),
   });
-  const http = new HttpTransport({
-    url: otlp.url,
-    // The OTLP exporter spec asks for a User-Agent naming the exporter; a user-given one wins.
-    headers: { 'user-agent': `${SDK_NAME}/${SDK_VERSION} (Node.js ${process.version})`, ...otlp.headers },
-    contentType: format.contentType,
-    gzip: otlp.gzip,
-    tls: otlp.tls,
-    connections: otlp.maxConcurrentRequests,
-  });
+  // The OTLP exporter spec asks for a User-Agent naming the exporter; a user-given one wins.
+  const headers = { 'user-agent': `${SDK_NAME}/${SDK_VERSION} (Node.js ${process.version})`, ...otlp.headers };
+  const { url, gzip, tls } = otlp;
+  const transport =
+    otlp.protocol === 'grpc'
+      ? new GrpcTransport({ url, headers, gzip, tls })
+      : new HttpTransport({ url, headers, contentType: format.contentType, gzip, tls, connections: otlp.maxConcurrentRequests });
   markInternal(otlp.endpoint);
   const exporter = createOtlpExporter({
     format,
-    transport: createRetryingTransport(http, otlp.retry),
+    transport: createRetryingTransport(transport, otlp.retry),
     timeoutMillis: otlp.timeoutMillis,
     maxRequestBytes: otlp.maxRequestBytes,
     endpoint: otlp.endpoint,

@@ -4,7 +4,8 @@ export type { PartialSuccess } from '@x/tracer-http/internal';
 
 const NONE: PartialSuccess = { rejectedSpans: 0, errorMessage: '' };
 
-function readVarint(bytes: Uint8Array, at: { pos: number }): number {
+/** Reads one protobuf varint at `at.pos` and moves past it. @throws RangeError when truncated. */
+export function readVarint(bytes: Uint8Array, at: { pos: number }): number {
   let result = 0;
   let shift = 1;
   for (;;) {
@@ -16,7 +17,8 @@ function readVarint(bytes: Uint8Array, at: { pos: number }): number {
   }
 }
 
-function skip(bytes: Uint8Array, at: { pos: number }, wire: number): void {
+/** Moves `at.pos` past one field of wire type `wire`. @throws RangeError for an unknown wire type. */
+export function skip(bytes: Uint8Array, at: { pos: number }, wire: number): void {
   if (wire === 0) readVarint(bytes, at);
   else if (wire === 1) at.pos += 8;
   else if (wire === 2) at.pos += readVarint(bytes, at);

@@ -12,6 +12,8 @@ describe('otlpOptionsFromEnv', () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://api.example/otlp' }, 'https://api.example/otlp/v1/traces'],
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/custom/path' }, 'http://tempo:4318/custom/path'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://generic:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://specific:9999/t' }, 'http://specific:9999/t'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'http://collector:4317'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4317', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, 'https://collector:4317'],
   ])('endpoint from %o is %s', (env, url) => {
     expect(otlpOptionsFromEnv(env).url).toBe(url);
   });
@@ -44,7 +46,7 @@ describe('otlpOptionsFromEnv', () => {
   });
 
   it.each([
-    [{ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL must be http\/protobuf or http\/json .*got "grpc"/],
+    [{ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc/json' }, /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL must be http\/protobuf, http\/json or grpc, got "grpc\/json"/],
     [{ OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd' }, /OTEL_EXPORTER_OTLP_COMPRESSION must be gzip or none, got "zstd"/],
     [{ OTEL_EXPORTER_OTLP_TIMEOUT: '10s' }, /OTEL_EXPORTER_OTLP_TIMEOUT must be a whole number of milliseconds, got "10s"/],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT must use http: or https:/],

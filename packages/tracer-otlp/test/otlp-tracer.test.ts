@@ -1,39 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   ExportFailedError,
   SpanKind,
   SpanStatusCode,
   ledgerProblem,
-  type BufferedTracer,
-  type TracerPlugin,
 } from '@x/tracer-core';
 import { createOtlpTracer, type OtlpTracerOptions } from '@x/tracer-otlp';
 import { describeConformance } from '@x/tracer-testkit/vitest';
 import { startReceiver, type Receiver } from './support/receiver.js';
+import { closedAfterEach, FAST_RETRY, names, record, spanIdsAndNames } from './support/tracers.js';
 
-const FAST_RETRY = { initialBackoffMillis: 10, maxBackoffMillis: 40 };
-const open: { receivers: Receiver[]; tracers: BufferedTracer[] } = { receivers: [], tracers: [] };
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  open.receivers.push(r);
-  return r;
-}
-function tracer(options: OtlpTracerOptions): BufferedTracer {
-  const t = createOtlpTracer({ hookProcessShutdown: false, scheduledDelayMillis: 60_000, retry: FAST_RETRY, ...options });
-  open.tracers.push(t);
-  return t;
-}
-afterEach(async () => {
-  await Promise.allSettled(open.tracers.splice(0).map((t) => t.shutdown({ timeoutMillis: 200 })));
-  await Promise.allSettled(open.receivers.splice(0).map((r) => r.close()));
-});
-
-function record(t: TracerPlugin, count: number, prefix = 's'): void {
-  for (let i = 0; i < count; i++) t.endSpan(t.startSpan({ name: `${prefix}${i}` }));
-}
-const names = (count: number, prefix = 's') => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+const { tracer, track } = closedAfterEach();
+const receiver = async (...args: Parameters<typeof startReceiver>): Promise<Receiver> => track(await startReceiver(...args));
 
 describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
   it('delivers protobuf with the resource, the scope, headers and every span field', async () => {
@@ -335,7 +314,7 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
   it.each([
     [{ url: 'ftp://x' }, /url must use http: or https:/],
     [{ url: 'not a url' }, /url must be an absolute http: or https: URL/],
-    [{ protocol: 'grpc' }, /protocol must be one of 'http\/protobuf', 'http\/json', got "grpc"/],
+    [{ protocol: 'http/2' }, /protocol must be one of 'http\/protobuf', 'http\/json', 'grpc', got "http\/2"/],
     [{ compression: 'br' }, /compression must be one of 'gzip', 'none'/],
     [{ headers: { 'bad name': 'v' } }, /"bad name" is not a valid header name/],
     [{ headers: { k: 'line\nbreak-secret' } }, /the value of "k" must be a string without CR, LF or NUL/],
@@ -385,10 +364,7 @@ describeConformance(
   },
   {
     // Every tracer of this run sends to the one receiver; span ids tell their spans apart.
-    exported: () =>
-      conformanceReceiver!.requests.flatMap((r) =>
-        r.request.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans.map((s: any) => ({ spanId: s.spanId, name: s.name })))),
-      ),
+    exported: () => spanIdsAndNames(conformanceReceiver!.requests.map((r) => r.request)),
   },
 );
 afterAll(() => conformanceReceiver?.close());

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ledgerProblem } from '@x/tracer-core';
+import { startGrpcReceiver, type GrpcReceiver } from './support/grpc-receiver.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/otlp-child.ts', import.meta.url));
@@ -112,5 +113,46 @@ describe('OTLP tracer at process shutdown (real child processes)', () => {
     expect(outcome.stderr).toContain('[REDACTED]');
     expect(outcome.stdout + outcome.stderr).not.toContain(secret);
     expect(outcome.stdout + outcome.stderr).not.toContain(Buffer.from(`admin:${secret}`).toString('base64'));
+  });
+});
+
+describe('OTLP/gRPC tracer at process shutdown (real child processes)', () => {
+  const GRPC = { OTLP_PROTOCOL: 'grpc' };
+  let grpcReceiver: GrpcReceiver | undefined;
+  afterEach(() => grpcReceiver?.close());
+
+  it('beforeExit: a process that just finishes delivers its spans over gRPC and exits 0', async () => {
+    grpcReceiver = await startGrpcReceiver();
+    const outcome = await run('before-exit', grpcReceiver.url, undefined, 'ready', GRPC);
+    expect(outcome.code).toBe(0);
+    expect(grpcReceiver.accepted().sort()).toEqual([...names].sort());
+  });
+
+  it('SIGTERM: spans recorded just before reach the gRPC server, then the process dies by SIGTERM', async () => {
+    grpcReceiver = await startGrpcReceiver();
+    const outcome = await run('sigterm', grpcReceiver.url, 'SIGTERM', 'ready', GRPC);
+    expect(outcome.signal).toBe('SIGTERM');
+    expect(grpcReceiver.accepted().sort()).toEqual([...names].sort());
+  });
+
+  it('a planted secret never appears in anything the process prints, though the gRPC server got it', async () => {
+    grpcReceiver = await startGrpcReceiver();
+    const secret = 'sk-planted-7f3a9c21d4e8b605';
+    grpcReceiver.script({ code: 16, message: `bad key ${secret}` });
+    const outcome = await run('secrets', grpcReceiver.url, undefined, '', { ...GRPC, PLANTED_SECRET: secret });
+    expect(grpcReceiver.calls[0]!.metadata['x-api-key']).toBe(secret);
+    expect(outcome.stderr).toContain('gRPC UNAUTHENTICATED (16): bad key [REDACTED]');
+    expect(outcome.stdout + outcome.stderr).not.toContain(secret);
+    expect(outcome.stdout + outcome.stderr).not.toContain(Buffer.from(`admin:${secret}`).toString('base64'));
+  });
+
+  it('a server that accepts connections and never speaks HTTP/2 cannot hold the exit past the deadline', async () => {
+    const silent = await silentServer();
+    try {
+      const outcome = await run('hang', new URL(silent.url).origin, 'SIGTERM', 'ready', GRPC);
+      expect(outcome.signal).toBe('SIGTERM');
+    } finally {
+      await silent.close();
+    }
   });
 });

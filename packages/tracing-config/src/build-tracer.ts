@@ -11,8 +11,8 @@ import { loadPlugin } from './plugin-loader.js';
 /**
  * The site's tracer for `plan`: one tracer per exporter (several in a fan-out), behind the sampler
  * when the plan samples; undefined when the plan has no exporter. All or nothing: when a part
- * cannot be built (a plugin that does not load, a backend not installed), what was built is shut
- * down and the error says which part and why.
+ * cannot be built (a plugin that does not load, a backend that refuses a setting), what was built
+ * is shut down and the error says which part and why.
  * @throws ConfigError naming the key (or plugin) and what to do.
  */
 export async function buildTracer(plan: TracingPlan): Promise<TracerPlugin | undefined> {
@@ -54,13 +54,24 @@ function configError(plan: TracingPlan, key: string, problem: string, cause?: un
   return new ConfigError(file, keyPath, problem, cause === undefined ? undefined : { cause });
 }
 
+/** The key whose section an exporter comes from: where an error about it points. */
+const SECTION_KEY = { otlp: 'otlp_endpoint', jaeger: 'jaeger_endpoint', zipkin: 'zipkin_endpoint', stdout: 'stdout' } as const;
+
 async function buildExporter(exporter: ExporterPlan, plan: TracingPlan): Promise<TracerPlugin> {
+  if (exporter.kind === 'plugin') return buildBackend(exporter, plan); // the loader's errors name the plugin's table
+  try {
+    return await buildBackend(exporter, plan);
+  } catch (error) {
+    // An option the schema let through and the backend refused (a header HTTP/2 forbids, say).
+    const key = SECTION_KEY[exporter.name as keyof typeof SECTION_KEY];
+    throw configError(plan, key, `the ${exporter.name} exporter refused its settings: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}
+
+async function buildBackend(exporter: ExporterPlan, plan: TracingPlan): Promise<TracerPlugin> {
   const resource = { serviceName: plan.serviceName, resourceAttributes: plan.resourceAttributes };
   switch (exporter.kind) {
     case 'otlp':
-      if (exporter.protocol === 'grpc') {
-        throw configError(plan, 'otlp_protocol', '"grpc": @x/tracer-otlp does not speak OTLP over gRPC yet; use "http/protobuf" (a collector\'s port 4318) or "http/json"');
-      }
       return createOtlpTracer({
         name: exporter.name,
         url: exporter.endpoint,

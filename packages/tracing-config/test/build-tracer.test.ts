@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -36,9 +37,40 @@ describe('buildTracer', () => {
     expect(await buildTracer(resolvePlan(undefined, { env: NO_ENV }))).toBeUndefined();
   });
 
-  it('the FORGE export section is all or nothing: gRPC is not built yet, and the error says so', async () => {
-    const plan = resolvePlan(loadConfig(fixture('forge.toml')), { env: NO_ENV });
-    await expect(buildTracer(plan)).rejects.toThrow(/forge\.toml: observability\.export\.otlp_protocol: "grpc": @x\/tracer-otlp does not speak OTLP over gRPC yet; use "http\/protobuf"/);
+  it('the FORGE document builds whole: the tail sampler over a fan-out of OTLP/gRPC, Jaeger (OTLP/HTTP) and Zipkin', async () => {
+    const tracer = await buildTracer(resolvePlan(loadConfig(fixture('forge.toml')), { env: NO_ENV }));
+    expect(tracer?.name).toBe('sampling');
+    const [fanout] = Object.values(tracer?.stats?.().children ?? {});
+    expect(Object.keys(fanout?.children ?? {})).toEqual(['otlp', 'jaeger', 'zipkin']);
+    // Nothing listens at the document's hosts: shut down at once, what is buffered counted as dropped.
+    await tracer?.shutdown?.({ timeoutMillis: 0 }).catch(() => undefined);
+  });
+
+  it('otlp_protocol = "grpc" builds an OTLP tracer that calls TraceService/Export on the endpoint', async () => {
+    const paths: string[] = [];
+    const server = createHttp2Server((request, response) => {
+      paths.push(request.url);
+      request.resume();
+      request.on('end', () => {
+        // An OK with an empty ExportTraceServiceResponse: a frame header of length 0, status in the trailers.
+        response.writeHead(200, { 'content-type': 'application/grpc' });
+        response.addTrailers({ 'grpc-status': '0' });
+        response.end(Buffer.alloc(5));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const config = parseConfig(`[observability.export]\notlp_endpoint = "http://127.0.0.1:${port}"\notlp_protocol = "grpc"`, '/tmp/tracing.toml');
+      const tracer = await buildTracer(resolvePlan(config, { env: NO_ENV }));
+      expect(tracer?.name).toBe('otlp');
+      tracer!.endSpan(tracer!.startSpan({ name: 'over grpc' }));
+      await tracer!.flush();
+      expect(paths).toEqual(['/opentelemetry.proto.collector.trace.v1.TraceService/Export']);
+      await tracer!.shutdown?.({ timeoutMillis: 1000 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('zipkin_endpoint builds a Zipkin tracer that POSTs the site\'s spans to it as Zipkin v2 JSON', async () => {

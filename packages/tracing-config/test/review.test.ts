@@ -73,11 +73,15 @@ describe('Jaeger URLs', () => {
 });
 
 describe('building', () => {
-  it('a build error points at the key where the value was set (a site, a variable)', async () => {
-    await expect(buildTracer(plan('[sites.api.observability.export]\notlp_endpoint = "http://c:4318"\notlp_protocol = "grpc"', { site: 'api' }))).rejects.toThrow(
-      /tracing\.toml: sites\.api\.observability\.export\.otlp_protocol: "grpc"/,
+  it('a build error points at the key where the value was set (a site, an option)', async () => {
+    // HTTP/2 forbids connection-specific headers: the schema lets the header through, the gRPC exporter refuses it.
+    const grpc = 'otlp_endpoint = "http://collector:4317"\notlp_protocol = "grpc"\notlp_headers = { connection = "keep-alive" }';
+    await expect(buildTracer(plan(`[sites.api.observability.export]\n${grpc}`, { site: 'api' }))).rejects.toThrow(
+      /tracing\.toml: sites\.api\.observability\.export\.otlp_endpoint: the otlp exporter refused its settings: .*connection/,
     );
-    await expect(buildTracer(plan('[observability.export]\notlp_endpoint = "http://c:4317"', { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }))).rejects.toThrow(/<environment>: OTEL_EXPORTER_OTLP_PROTOCOL: "grpc"/);
+    await expect(
+      buildTracer(plan('', { overrides: { export: { otlp_endpoint: 'http://collector:4317', otlp_protocol: 'grpc', otlp_headers: { connection: 'close' } } } })),
+    ).rejects.toThrow(/<options>: export\.otlp_endpoint: the otlp exporter refused its settings/);
   });
 
   it('shuts down what it built when a later part fails: nothing starts half-configured', async () => {
