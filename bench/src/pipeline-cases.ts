@@ -8,11 +8,11 @@ import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, BasicTra
 import { type FinishedSpan } from '@x/tracer-core';
 import { SpanRecorder, TracerCounters } from '@x/tracer-core/internal';
 import { createJsonEncoder, createOtlpTracer, createProtobufEncoder, encodeAll } from '@x/tracer-otlp';
-import { alternate, check, gc, median, timed, type BenchCase, type BenchContext } from './harness.js';
+import { alternate, check, gc, median, timed, type BenchCase, type BenchContext, type CaseResult } from './harness.js';
 import { otelWith } from './otel.js';
 import { oursFullSpan, theirsFullSpan } from './workload.js';
 
-const BATCH = 512;
+export const BATCH = 512;
 
 /**
  * OpenTelemetry's OTLP/HTTP protobuf exporter. Its default of 30 concurrent exports makes a flush
@@ -21,9 +21,9 @@ const BATCH = 512;
 function theirsExporter(url: string): OTLPTraceExporter {
   return new OTLPTraceExporter({ url, concurrencyLimit: 10_000 });
 }
-const RESOURCE = { 'service.name': 'bench' };
+export const RESOURCE = { 'service.name': 'bench' };
 
-function oursSpans(count: number): FinishedSpan[] {
+export function oursSpans(count: number): FinishedSpan[] {
   const spans: FinishedSpan[] = [];
   const recorder = new SpanRecorder({}, new TracerCounters(), (s) => spans.push(s));
   const plugin = { startSpan: (s: never) => recorder.startSpan(s), setAttribute: recorder.setAttribute.bind(recorder), setStatus: recorder.setStatus.bind(recorder), addEvent: recorder.addEvent.bind(recorder), endSpan: recorder.endSpan.bind(recorder) };
@@ -31,12 +31,33 @@ function oursSpans(count: number): FinishedSpan[] {
   return spans;
 }
 
-function theirsSpans(count: number): ReadableSpan[] {
+export function theirsSpans(count: number): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ resource: resourceFromAttributes(RESOURCE), spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('bench', '1.0.0');
   for (let i = 0; i < count; i++) theirsFullSpan(tracer);
   return exporter.getFinishedSpans();
+}
+
+/**
+ * Times `oursEncode` and `theirsEncode` (each encodes one batch of `BATCH` spans and returns the
+ * bytes of the request) in alternating rounds; ns per span, with bytes per span in the notes.
+ */
+export async function compareEncoders(id: string, context: BenchContext, oursEncode: () => number, theirsEncode: () => number): Promise<CaseResult> {
+  const repeats = 20;
+  let oursBytes = 0;
+  let theirsBytes = 0;
+  const result = await alternate(
+    context.quick ? 4 : 30,
+    5,
+    () => timed(repeats * BATCH, () => {
+      for (let i = 0; i < repeats; i++) oursBytes = oursEncode();
+    }),
+    () => timed(repeats * BATCH, () => {
+      for (let i = 0; i < repeats; i++) theirsBytes = theirsEncode();
+    }),
+  );
+  return { id, unit: 'ns/span', ...result, notes: { 'ours bytes/span': Math.round(oursBytes / BATCH), 'theirs bytes/span': Math.round(theirsBytes / BATCH) } };
 }
 
 function encodeCase(id: string, json: boolean): BenchCase {
@@ -49,20 +70,12 @@ function encodeCase(id: string, json: boolean): BenchCase {
       const ours = oursSpans(BATCH);
       const theirs = theirsSpans(BATCH);
       check('theirs spans', theirs.length, BATCH);
-      const repeats = 20;
-      let oursBytes = 0;
-      let theirsBytes = 0;
-      const result = await alternate(
-        context.quick ? 4 : 30,
-        5,
-        () => timed(repeats * BATCH, () => {
-          for (let i = 0; i < repeats; i++) oursBytes = encodeAll(encoder, ours).length;
-        }),
-        () => timed(repeats * BATCH, () => {
-          for (let i = 0; i < repeats; i++) theirsBytes = serializer.serializeRequest(theirs)!.length;
-        }),
+      return compareEncoders(
+        id,
+        context,
+        () => encodeAll(encoder, ours).length,
+        () => serializer.serializeRequest(theirs)!.length,
       );
-      return { id, unit: 'ns/span', ...result, notes: { 'ours bytes/span': Math.round(oursBytes / BATCH), 'theirs bytes/span': Math.round(theirsBytes / BATCH) } };
     },
   };
 }
