@@ -4,9 +4,11 @@ import type { BenchCase } from './harness.js';
 import { burstDefaults, e2eOtlp, encodeJson, encodeProtobuf, exportLoopDelay, heapBuffered } from './pipeline-cases.js';
 import { fanout3, spanFull, spanNested, spanUnsampled } from './recording-cases.js';
 import { headSampledOut, tailSampled } from './sampling-cases.js';
+import { encodeZipkin } from './zipkin-cases.js';
+import { e2eOtlpGrpc } from './grpc-cases.js';
 import { withSpanCase, withSpanDisabled } from './api-cases.js';
 import { runCases } from './run-cases.js';
 
-const CASES: BenchCase[] = [spanFull, spanUnsampled, headSampledOut, tailSampled, spanNested, fanout3, withSpanCase, withSpanDisabled, encodeProtobuf, encodeJson, e2eOtlp, heapBuffered, burstDefaults, exportLoopDelay];
+const CASES: BenchCase[] = [spanFull, spanUnsampled, headSampledOut, tailSampled, spanNested, fanout3, withSpanCase, withSpanDisabled, encodeProtobuf, encodeJson, encodeZipkin, e2eOtlp, e2eOtlpGrpc, heapBuffered, burstDefaults, exportLoopDelay];
 
 await runCases(CASES, process.argv.slice(2));

@@ -153,14 +153,15 @@ export const heapBuffered: BenchCase = {
 };
 
 /** Records `total` spans in chunks, letting exports run between them, as an application would. */
-async function recordInChunks(total: number, record: () => void): Promise<void> {
+export async function recordInChunks(total: number, record: () => void): Promise<void> {
   for (let done = 0; done < total; done += 1000) {
     for (let i = 0; i < 1000; i++) record();
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
-function cpuMicros(): number {
+/** CPU (user + system) this process has used, in microseconds. */
+export function cpuMicros(): number {
   const usage = process.cpuUsage();
   return usage.user + usage.system;
 }

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, ledgerProblem } from '@x/tracer-core';
 import { createOtlpTracer } from '@x/tracer-otlp';
 import { describeConformance } from '@x/tracer-testkit/vitest';
+import { startBreakingFront, type Break } from './support/breaking-front.js';
 import { startGrpcReceiver, type GrpcReceiver } from './support/grpc-receiver.js';
 import { closedAfterEach, FAST_RETRY, names, record, spanIdsAndNames } from './support/tracers.js';
 
@@ -172,6 +173,44 @@ describe("createOtlpTracer({ protocol: 'grpc' }) against a @grpc/grpc-js server 
     const stats = t.stats();
     expect(stats.spansDropped).toEqual({ shutdown: 7 });
     expect(ledgerProblem(stats)).toBeUndefined();
+    expect(() => record(t, 1)).not.toThrow(); // recording after shutdown: a counted no-op
+    expect(t.stats().ignoredAfterShutdown).toBeGreaterThan(0);
+  });
+
+  // The rows of fault-matrix.test.ts that HTTP/2 breaks differently from HTTP/1.1.
+  it.each<[string, Break]>([
+    ['RST_STREAM in the middle of a call', 'rst-stream'],
+    ['a connection reset in the middle of a call', 'reset-connection'],
+  ])('%s: retried, delivered once', async (_name, broken) => {
+    const r = await receiver();
+    const front = track(await startBreakingFront(r.url));
+    front.script(broken, broken);
+    const t = tracer({ url: front.url });
+    record(t, 20);
+    await t.flush();
+    expect(front.broken).toBe(2);
+    expect(r.accepted()).toEqual(names(20));
+    expect(t.stats()).toMatchObject({ spansExported: 20, spansBuffered: 0, spansDropped: {} });
+    expect(ledgerProblem(t.stats())).toBeUndefined();
+  });
+
+  it('a server down for a while: bounded by the caps, overflow counted, the rest delivered when back', async () => {
+    const r = await receiver();
+    await r.down();
+    const t = tracer({ url: r.url, timeoutMillis: 400, maxBufferedSpans: 60, maxBufferedBytes: 60_000 });
+    record(t, 40, 'a');
+    await expect(t.flush()).rejects.toThrow(/ECONNREFUSED/);
+    record(t, 40, 'b');
+    expect(t.stats()).toMatchObject({ spansEnded: 80, spansBuffered: 60, spansDropped: { 'queue-full': 20 } });
+    expect(t.stats().bytesBuffered).toBeLessThanOrEqual(60_000);
+    await r.up();
+    await t.flush();
+    const accepted = r.accepted();
+    expect(accepted).toHaveLength(60);
+    expect(new Set(accepted).size).toBe(60);
+    expect(accepted.every((name) => [...names(40, 'a'), ...names(40, 'b')].includes(name))).toBe(true);
+    expect(t.stats()).toMatchObject({ spansExported: 60, spansBuffered: 0 });
+    expect(ledgerProblem(t.stats())).toBeUndefined();
   });
 
   it('surfaces a partial success: rejected spans counted, the warning in the flush, nothing retried', async () => {
