@@ -44,7 +44,12 @@ export class GrpcTransport implements Transport {
   readonly #headers: Record<string, string>;
   readonly #gzip: boolean;
   #session: ClientHttp2Session | undefined;
-  #inFlight = 0;
+  /**
+   * Calls in flight per session. A session is ref'd while it carries a call and unref'd when its own
+   * last call ends: one count for the transport would leave a newer session ref'd (after a GOAWAY,
+   * the old session's last call ends after the new one's) and the process would never exit.
+   */
+  readonly #inFlight = new WeakMap<ClientHttp2Session, number>();
   #closed = false;
 
   /** @throws InvalidOptionError for a header HTTP/2 cannot carry: found here, not on every send. */
@@ -98,8 +103,9 @@ export class GrpcTransport implements Transport {
       // A session that began closing between the check and the request (a GOAWAY): try again.
       return Promise.resolve({ kind: 'retryable', reason: describeError(error) });
     }
-    this.#inFlight++;
-    session.ref();
+    const calls = (this.#inFlight.get(session) ?? 0) + 1;
+    this.#inFlight.set(session, calls);
+    if (calls === 1) session.ref();
     return new Promise<TransportResult>((resolve) => {
       let headers: IncomingHttpHeaders & IncomingHttpStatusHeader = {};
       let trailers: IncomingHttpHeaders | undefined;
@@ -112,7 +118,9 @@ export class GrpcTransport implements Transport {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         if (!stream.closed) stream.close(constants.NGHTTP2_CANCEL);
-        if (--this.#inFlight === 0) session.unref();
+        const left = this.#inFlight.get(session)! - 1;
+        this.#inFlight.set(session, left);
+        if (left === 0) session.unref();
         resolve(result);
       };
       const timer = setTimeout(() => finish(noAnswer(timeoutMillis)), left);
