@@ -1,5 +1,6 @@
 import { createBufferedTracer, type BufferedTracer } from '@x/tracer-core';
 import { MAX_DURATION_MILLIS, optionsObject, pluginName } from '@x/tracer-core/internal';
+import { markInternalEndpoint } from '@x/tracer-http/internal';
 import { GrpcTransport } from './grpc-transport.js';
 import { HttpTransport } from './http-transport.js';
 import { createOtlpExporter } from './otlp-exporter.js';
@@ -36,14 +37,14 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
     otlp.protocol === 'grpc'
       ? new GrpcTransport({ url, headers, gzip, tls })
       : new HttpTransport({ url, headers, contentType: format.contentType, gzip, tls, connections: otlp.maxConcurrentRequests });
-  markInternal(otlp.endpoint);
+  markInternalEndpoint(otlp.endpoint);
   const exporter = createOtlpExporter({
     format,
     transport: createRetryingTransport(transport, otlp.retry),
     timeoutMillis: otlp.timeoutMillis,
     maxRequestBytes: otlp.maxRequestBytes,
     endpoint: otlp.endpoint,
-    redact: (text) => otlp.secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text),
+    redact: otlp.redact,
   });
   return createBufferedTracer(name, exporter, {
     ...given,
@@ -52,16 +53,4 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
     // so that the longest timeoutMillis allowed does not make a watchdog longer than Node's timers.
     exportTimeoutMillis: Math.min(otlp.timeoutMillis + 2000, MAX_DURATION_MILLIS),
   });
-}
-
-/**
- * Tells automatic HTTP instrumentation (`@x/trace`'s `instrumentHttp`) that requests to `endpoint`
- * are an exporter's: they get no client span, else each export would make a span for the next
- * export to carry. A process-wide set under a global symbol, so neither package depends on the
- * other. It stays after shutdown (a handful of URLs at most).
- */
-function markInternal(endpoint: string): void {
-  const holder = globalThis as { [key: symbol]: Set<string> | undefined };
-  const key = Symbol.for('x-tracing.internal-endpoints');
-  (holder[key] ??= new Set()).add(endpoint);
 }
