@@ -16,5 +16,7 @@ export default roots.map((root) => ({
     name: root.split('/').pop()!,
     root,
     include: ['test/**/*.test.ts'],
+    // A package that needs a server for its tests (PostgreSQL) starts it once in its global setup.
+    ...(existsSync(`${root}/test/global-setup.ts`) ? { globalSetup: ['test/global-setup.ts'] } : {}),
   },
 }));

@@ -1,0 +1,215 @@
+import { DIALECT_SQL, type BatchColumn, type SqlSession } from './sql-session.js';
+import type { Dialect } from './schema.js';
+import { durationMillis, statusText, type SpanRow } from './span-row.js';
+import { traceDeltas, type TraceDelta } from './trace-deltas.js';
+
+/** What one write did. */
+export interface WriteResult {
+  /** Spans stored by this write. */
+  readonly inserted: number;
+  /** Spans already in the store (same trace and span id), ignored: ingest is idempotent. */
+  readonly duplicates: number;
+}
+
+const SPAN_BATCH: readonly BatchColumn[] = [
+  { name: 'trace_id', type: 'text' },
+  { name: 'span_id', type: 'text' },
+  { name: 'parent_span_id', type: 'text' },
+  { name: 'operation_name', type: 'text' },
+  { name: 'service_name', type: 'text' },
+  { name: 'node_id', type: 'text' },
+  { name: 'duration_ms', type: 'integer' },
+  { name: 'status', type: 'text' },
+  { name: 'status_message', type: 'text' },
+  { name: 'tags', type: 'text' },
+  { name: 'logs', type: 'text' },
+  { name: 'kind', type: 'text' },
+  { name: 'links', type: 'text' },
+  { name: 'resource', type: 'text' },
+  { name: 'status_code', type: 'integer' },
+  { name: 'start_unix_nanos', type: 'bigint' },
+  { name: 'duration_nanos', type: 'bigint' },
+  { name: 'scope_name', type: 'text' },
+  { name: 'scope_version', type: 'text' },
+  { name: 'trace_state', type: 'text' },
+  { name: 'dropped_attributes_count', type: 'integer' },
+  { name: 'dropped_events_count', type: 'integer' },
+  { name: 'dropped_links_count', type: 'integer' },
+];
+
+function spanValues(row: SpanRow): unknown[] {
+  return [
+    row.traceId,
+    row.spanId,
+    row.parentSpanId,
+    row.operationName,
+    row.serviceName,
+    row.nodeId,
+    durationMillis(row.durationNanos),
+    statusText(row.statusCode),
+    row.statusMessage,
+    JSON.stringify(row.tags),
+    JSON.stringify(row.logs),
+    row.kind,
+    JSON.stringify(row.links),
+    JSON.stringify(row.resource),
+    row.statusCode,
+    row.startUnixNanos,
+    row.durationNanos,
+    row.scopeName,
+    row.scopeVersion,
+    row.traceState,
+    row.droppedAttributesCount,
+    row.droppedEventsCount,
+    row.droppedLinksCount,
+  ];
+}
+
+const SUMMARY_BATCH: readonly BatchColumn[] = [
+  { name: 'trace_id', type: 'text' },
+  { name: 'start_unix_nanos', type: 'bigint' },
+  { name: 'end_unix_nanos', type: 'bigint' },
+  { name: 'root_service', type: 'text' },
+  { name: 'root_operation', type: 'text' },
+  { name: 'root_span_id', type: 'text' },
+  { name: 'root_is_parentless', type: 'boolean' },
+  { name: 'root_start_unix_nanos', type: 'bigint' },
+  { name: 'span_count', type: 'integer' },
+  { name: 'error_count', type: 'integer' },
+];
+
+function summaryValues(delta: TraceDelta): unknown[] {
+  return [
+    delta.traceId,
+    delta.startUnixNanos,
+    delta.endUnixNanos,
+    delta.root.serviceName,
+    delta.root.operationName,
+    delta.root.spanId,
+    delta.rootIsParentless,
+    delta.root.startUnixNanos,
+    delta.spanCount,
+    delta.errorCount,
+  ];
+}
+
+const SERVICE_BATCH: readonly BatchColumn[] = [
+  { name: 'trace_id', type: 'text' },
+  { name: 'service_name', type: 'text' },
+  { name: 'span_count', type: 'integer' },
+  { name: 'error_count', type: 'integer' },
+];
+
+const OPERATION_BATCH: readonly BatchColumn[] = [
+  { name: 'service_name', type: 'text' },
+  { name: 'operation_name', type: 'text' },
+  { name: 'kind', type: 'text' },
+];
+
+/**
+ * Writes a batch in the caller's transaction: the spans not already stored, then what they add to
+ * their traces' summaries and services, then operations not seen before. Only spans the insert
+ * reports as new count toward summaries, so sending a batch twice changes nothing.
+ */
+export class SpanWriter {
+  readonly #sql: ReturnType<typeof statements>;
+  /** Operations known to be stored; bounded, as a cache (forgetting one only costs a no-op insert). */
+  readonly #knownOperations = new Set<string>();
+
+  constructor(dialect: Dialect) {
+    this.#sql = statements(dialect);
+  }
+
+  async write(session: SqlSession, rows: readonly SpanRow[]): Promise<WriteResult> {
+    const unique = uniqueSpans(rows);
+    if (unique.length === 0) return { inserted: 0, duplicates: rows.length };
+    const insertedKeys = await session.withBatch(SPAN_BATCH, unique.map(spanValues), this.#sql.insertSpans);
+    const inserted = new Set(insertedKeys.map((key) => `${String(key.trace_id)}:${String(key.span_id)}`));
+    const fresh = unique.filter((row) => inserted.has(`${row.traceId}:${row.spanId}`));
+    if (fresh.length > 0) {
+      const deltas = traceDeltas(fresh);
+      await session.withBatch(SUMMARY_BATCH, deltas.map(summaryValues), this.#sql.mergeSummaries);
+      const services = deltas.flatMap((delta) =>
+        [...delta.services].map(([service, [spans, errors]]) => [delta.traceId, service, spans, errors]),
+      );
+      await session.withBatch(SERVICE_BATCH, services, this.#sql.mergeServices);
+      await this.#writeOperations(session, fresh);
+    }
+    return { inserted: fresh.length, duplicates: rows.length - fresh.length };
+  }
+
+  async #writeOperations(session: SqlSession, rows: readonly SpanRow[]): Promise<void> {
+    const fresh = new Map<string, unknown[]>();
+    for (const row of rows) {
+      const key = `${row.serviceName}\0${row.operationName}\0${row.kind}`;
+      if (!this.#knownOperations.has(key)) fresh.set(key, [row.serviceName, row.operationName, row.kind]);
+    }
+    if (fresh.size === 0) return;
+    await session.withBatch(OPERATION_BATCH, [...fresh.values()], this.#sql.insertOperations);
+    if (this.#knownOperations.size > 100_000) this.#knownOperations.clear();
+    for (const key of fresh.keys()) this.#knownOperations.add(key);
+  }
+}
+
+/** A batch with one row per (trace id, span id): the first one given wins, as in the store. */
+function uniqueSpans(rows: readonly SpanRow[]): SpanRow[] {
+  const seen = new Set<string>();
+  const unique: SpanRow[] = [];
+  for (const row of rows) {
+    const key = `${row.traceId}:${row.spanId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(row);
+  }
+  return unique;
+}
+
+function statements(dialect: Dialect) {
+  const sql = DIALECT_SQL[dialect];
+  const stored = 'forge_trace_summaries';
+  // The stored root stays unless the new one is better (see trace-deltas.ts).
+  const newRootWins = `(excluded.root_is_parentless AND NOT ${stored}.root_is_parentless)
+      OR (excluded.root_is_parentless = ${stored}.root_is_parentless AND excluded.root_start_unix_nanos < ${stored}.root_start_unix_nanos)`;
+  const root = (column: string) => `${column} = CASE WHEN ${newRootWins} THEN excluded.${column} ELSE ${stored}.${column} END`;
+  const start = `least(${stored}.start_unix_nanos, excluded.start_unix_nanos)`;
+  const end = `greatest(${stored}.end_unix_nanos, excluded.end_unix_nanos)`;
+  return {
+    insertSpans: `INSERT INTO forge_traces (trace_id, span_id, parent_span_id, operation_name, service_name, node_id,
+        start_time, duration_ms, status, status_message, tags, logs, kind, links, resource, status_code,
+        start_unix_nanos, duration_nanos, scope_name, scope_version, trace_state,
+        dropped_attributes_count, dropped_events_count, dropped_links_count)
+      SELECT trace_id, span_id, parent_span_id, operation_name, service_name, CAST(node_id AS UUID),
+        ${sql.timestampFromNanos('start_unix_nanos')}, duration_ms, status, status_message,
+        CAST(tags AS ${sql.json}), CAST(logs AS ${sql.json}), kind, CAST(links AS ${sql.json}), CAST(resource AS ${sql.json}),
+        status_code, start_unix_nanos, duration_nanos, scope_name, scope_version, trace_state,
+        dropped_attributes_count, dropped_events_count, dropped_links_count
+      FROM {batch}
+      ON CONFLICT DO NOTHING
+      RETURNING trace_id, span_id`,
+    // Every expression of SET reads the stored row as it was before this statement.
+    mergeSummaries: `INSERT INTO ${stored} (trace_id, start_time, end_time, start_unix_nanos, end_unix_nanos, duration_ms,
+        root_service, root_operation, root_span_id, root_is_parentless, root_start_unix_nanos, span_count, error_count)
+      SELECT trace_id, ${sql.timestampFromNanos('start_unix_nanos')}, ${sql.timestampFromNanos('end_unix_nanos')},
+        start_unix_nanos, end_unix_nanos, (end_unix_nanos - start_unix_nanos) / 1000000.0,
+        root_service, root_operation, root_span_id, root_is_parentless, root_start_unix_nanos, span_count, error_count
+      FROM {batch}
+      ON CONFLICT (trace_id) DO UPDATE SET
+        ${root('root_service')}, ${root('root_operation')}, ${root('root_span_id')},
+        ${root('root_start_unix_nanos')}, ${root('root_is_parentless')},
+        start_time = ${sql.timestampFromNanos(start)},
+        end_time = ${sql.timestampFromNanos(end)},
+        duration_ms = (${end} - ${start}) / 1000000.0,
+        start_unix_nanos = ${start},
+        end_unix_nanos = ${end},
+        span_count = ${stored}.span_count + excluded.span_count,
+        error_count = ${stored}.error_count + excluded.error_count`,
+    mergeServices: `INSERT INTO forge_trace_services (trace_id, service_name, span_count, error_count)
+      SELECT trace_id, service_name, span_count, error_count FROM {batch}
+      ON CONFLICT (trace_id, service_name) DO UPDATE SET
+        span_count = forge_trace_services.span_count + excluded.span_count,
+        error_count = forge_trace_services.error_count + excluded.error_count`,
+    insertOperations: `INSERT INTO forge_operations (service_name, operation_name, kind)
+      SELECT service_name, operation_name, kind FROM {batch}
+      ON CONFLICT DO NOTHING`,
+  };
+}

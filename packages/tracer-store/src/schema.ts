@@ -1,0 +1,114 @@
+/**
+ * The tables, the same on both engines up to type names: the document's `forge_traces` (its
+ * columns first, as it lists them, then what OTLP carries beside them) and two small tables kept up
+ * to date at ingest, so the common searches are lookups, not scans of every span:
+ *
+ * - `forge_trace_summaries`: one row per trace (start, end, duration, root service and operation,
+ *   span and error counts);
+ * - `forge_trace_services`: one row per (trace, service), for "traces that touched service X";
+ * - `forge_operations`: the distinct (service, operation, kind) seen, for the API's lists.
+ *
+ * PostgreSQL's `forge_traces` is partitioned by day on `start_time` (see `postgres-partitions.ts`),
+ * so its primary key has to include `start_time`; DuckDB's keeps the document's key.
+ */
+export type Dialect = 'duckdb' | 'postgres';
+
+const JSON_TYPE: Record<Dialect, string> = { duckdb: 'JSON', postgres: 'JSONB' };
+
+export function schemaStatements(dialect: Dialect): string[] {
+  const json = JSON_TYPE[dialect];
+  const partitioned = dialect === 'postgres';
+  return [
+    `CREATE TABLE IF NOT EXISTS forge_traces (
+    trace_id VARCHAR(32) NOT NULL,
+    span_id VARCHAR(16) NOT NULL,
+    parent_span_id VARCHAR(16),
+    operation_name VARCHAR(255) NOT NULL,
+    service_name VARCHAR(100) NOT NULL,
+    node_id UUID,
+    start_time TIMESTAMPTZ NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    status VARCHAR(20),
+    status_message TEXT,
+    tags ${json} DEFAULT '{}',
+    logs ${json} DEFAULT '[]',
+    kind VARCHAR(16) NOT NULL DEFAULT 'internal',
+    links ${json} DEFAULT '[]',
+    resource ${json} DEFAULT '{}',
+    status_code SMALLINT NOT NULL DEFAULT 0,
+    start_unix_nanos BIGINT NOT NULL,
+    duration_nanos BIGINT NOT NULL,
+    scope_name TEXT,
+    scope_version TEXT,
+    trace_state TEXT,
+    dropped_attributes_count INTEGER NOT NULL DEFAULT 0,
+    dropped_events_count INTEGER NOT NULL DEFAULT 0,
+    dropped_links_count INTEGER NOT NULL DEFAULT 0,
+    ${partitioned ? 'PRIMARY KEY (trace_id, span_id, start_time)\n) PARTITION BY RANGE (start_time)' : 'PRIMARY KEY (trace_id, span_id)\n)'}`,
+    `CREATE TABLE IF NOT EXISTS forge_trace_summaries (
+    trace_id VARCHAR(32) PRIMARY KEY,
+    start_time TIMESTAMPTZ NOT NULL,
+    end_time TIMESTAMPTZ NOT NULL,
+    start_unix_nanos BIGINT NOT NULL,
+    end_unix_nanos BIGINT NOT NULL,
+    duration_ms DOUBLE PRECISION NOT NULL,
+    root_service VARCHAR(100) NOT NULL,
+    root_operation VARCHAR(255) NOT NULL,
+    root_span_id VARCHAR(16) NOT NULL,
+    root_is_parentless BOOLEAN NOT NULL,
+    root_start_unix_nanos BIGINT NOT NULL,
+    span_count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL
+  )`,
+    `CREATE TABLE IF NOT EXISTS forge_trace_services (
+    trace_id VARCHAR(32) NOT NULL,
+    service_name VARCHAR(100) NOT NULL,
+    span_count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    PRIMARY KEY (trace_id, service_name)
+  )`,
+    `CREATE TABLE IF NOT EXISTS forge_operations (
+    service_name VARCHAR(100) NOT NULL,
+    operation_name VARCHAR(255) NOT NULL,
+    kind VARCHAR(16) NOT NULL,
+    PRIMARY KEY (service_name, operation_name, kind)
+  )`,
+    ...(dialect === 'postgres'
+      ? [
+          'CREATE INDEX IF NOT EXISTS forge_traces_operation ON forge_traces (operation_name, start_time)',
+          'CREATE INDEX IF NOT EXISTS forge_traces_status ON forge_traces (status, start_time)',
+          'CREATE INDEX IF NOT EXISTS forge_trace_summaries_start ON forge_trace_summaries (start_unix_nanos)',
+          'CREATE INDEX IF NOT EXISTS forge_trace_summaries_duration ON forge_trace_summaries (duration_ms)',
+          'CREATE INDEX IF NOT EXISTS forge_trace_services_service ON forge_trace_services (service_name, trace_id)',
+        ]
+      : []),
+  ];
+}
+
+/** The columns of `forge_traces` in the order engines write them. */
+export const SPAN_COLUMNS = [
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'operation_name',
+  'service_name',
+  'node_id',
+  'start_time',
+  'duration_ms',
+  'status',
+  'status_message',
+  'tags',
+  'logs',
+  'kind',
+  'links',
+  'resource',
+  'status_code',
+  'start_unix_nanos',
+  'duration_nanos',
+  'scope_name',
+  'scope_version',
+  'trace_state',
+  'dropped_attributes_count',
+  'dropped_events_count',
+  'dropped_links_count',
+] as const;
