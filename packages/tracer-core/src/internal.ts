@@ -25,6 +25,7 @@ export {
 } from './id-words.js';
 export { copyAttributes, putAttribute, MutableSpan, MAX_NAME_LENGTH, type CopyCounts } from './finished-span.js';
 export { packSpan } from './packed-span.js';
+export { buildResource, type ResourceSdk } from './resource.js';
 export { LiveSpans, LIVE, EVICTED, type LiveSpan, type LiveSpansOptions, type Placement } from './live-spans.js';
 export { SpanBuffer, DEFAULT_MAX_BUFFERED_SPANS, DEFAULT_MAX_BUFFERED_BYTES } from './span-buffer.js';
 export { TracerCounters } from './tracer-counters.js';

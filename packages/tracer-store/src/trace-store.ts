@@ -81,6 +81,14 @@ export interface TraceStore {
   close(): Promise<void>;
 }
 
+/** What a store's calls reject with after `close()`. */
+export class StoreClosedError extends Error {
+  override readonly name = 'StoreClosedError';
+  constructor() {
+    super('the trace store is closed');
+  }
+}
+
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const NOTHING_EVICTED: Evicted = { traces: 0, spans: 0 };
 const SUMMARY_COLUMNS = `trace_id, start_time, end_time, start_unix_nanos, duration_ms, root_service, root_operation,
@@ -266,6 +274,6 @@ class SqlTraceStore implements TraceStore {
   }
 
   #checkOpen(): void {
-    if (this.#closed !== undefined) throw new Error('the trace store is closed');
+    if (this.#closed !== undefined) throw new StoreClosedError();
   }
 }
