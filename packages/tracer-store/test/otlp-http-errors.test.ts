@@ -168,14 +168,18 @@ describe('partial success', () => {
 });
 
 describe('the store answers', () => {
-  it('busy: 503 with Retry-After in whole seconds', async () => {
-    const { url } = await receiverWith(collectingSink({ status: 'busy', retryAfterSeconds: 2.2 }));
+  it.each([
+    [2.2, '3'],
+    [0, '1'],
+    [Number.NaN, '1'],
+  ])('busy for %s s: 503 with Retry-After %s (whole seconds, at least 1)', async (retryAfterSeconds, header) => {
+    const { url } = await receiverWith(collectingSink({ status: 'busy', retryAfterSeconds }));
 
     const response = await send(url, { headers: PROTOBUF, body: ProtobufTraceSerializer.serializeRequest(exampleSpans())! });
 
     expect(response.status).toBe(503);
-    expect(response.headers['retry-after']).toBe('3');
-    expect(statusMessage(response)).toBe('store busy: retry after 3 s');
+    expect(response.headers['retry-after']).toBe(header);
+    expect(statusMessage(response)).toBe(`store busy: retry after ${header} s`);
   });
 
   it('failed: 500 with the store message', async () => {

@@ -88,7 +88,9 @@ export function createOtlpReceiver(sink: IngestSink, options: OtlpReceiverOption
     if (decoded.rows.length > 0) {
       const outcome = await ingestSafely(sink, decoded.rows);
       if (outcome.status === 'busy') {
-        const seconds = Math.max(1, Math.ceil(outcome.retryAfterSeconds));
+        // Retry-After takes whole seconds; under 1 (or not a number) would invite an instant retry.
+        const wanted = Math.ceil(outcome.retryAfterSeconds);
+        const seconds = Number.isFinite(wanted) && wanted > 1 ? wanted : 1;
         return statusAnswer(encoding, 503, `store busy: retry after ${seconds} s`, { 'retry-after': String(seconds) });
       }
       if (outcome.status === 'failed') return statusAnswer(encoding, 500, `store failed: ${outcome.message}`);
