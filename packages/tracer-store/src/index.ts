@@ -4,3 +4,5 @@ export type { TraceQuery } from './trace-query.js';
 export type { WriteResult } from './ingest.js';
 export type { Row } from './sql-session.js';
 export type { SpanRow, SpanLog, SpanLink, SpanKindName, JsonObject, JsonValue } from './span-row.js';
+export { createStoreTracer, type StoreTracerOptions } from './store-tracer.js';
+export { StoreClosedError } from './trace-store.js';
