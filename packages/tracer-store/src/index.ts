@@ -6,3 +6,6 @@ export type { Row } from './sql-session.js';
 export type { SpanRow, SpanLog, SpanLink, SpanKindName, JsonObject, JsonValue } from './span-row.js';
 export { createStoreTracer, type StoreTracerOptions } from './store-tracer.js';
 export { StoreClosedError } from './trace-store.js';
+export { startTraceServer, type TraceServer, type TraceServerOptions } from './server/trace-server.js';
+export { createOtlpReceiver, decodeOtlpJson, decodeOtlpProtobuf, type IngestSink, type IngestOutcome, type OtlpReceiverOptions, type DecodedSpans } from './otlp/otlp-receiver.js';
+export { runServeCommand, SERVE_USAGE } from './serve-command.js';

@@ -2,12 +2,14 @@
 // x-tracing check <tracing.toml> [--site NAME] [--load]: prints the resolved plan of each site (or
 // of the one named), or what is wrong, and exits 0 or 1. --load also builds each site's tracers
 // (imports its plugins, checks they are plugins) and shuts them down again.
+// x-tracing serve [...]: the trace store's receiver and API, from @x/tracer-store (installed apart:
+// it carries DuckDB's native binary, which `check` users should not have to download).
 import { buildTracer } from './build-tracer.js';
 import { formatPlan } from './format-plan.js';
 import { resolvePlan } from './plan.js';
 import { loadConfig } from './tracing-config.js';
 
-const USAGE = 'usage: x-tracing check <tracing.toml> [--site NAME] [--load]';
+const USAGE = 'usage: x-tracing check <tracing.toml> [--site NAME] [--load] | x-tracing serve [--help]';
 
 interface Arguments {
   readonly file: string;
@@ -50,8 +52,22 @@ async function check(args: Arguments): Promise<string> {
   return `${out.join('\n\n')}\n`;
 }
 
+async function serve(argv: readonly string[]): Promise<void> {
+  let store: { runServeCommand(argv: readonly string[]): Promise<void>; SERVE_USAGE: string };
+  try {
+    store = await import('@x/tracer-store');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error('serve needs the trace store: npm install @x/tracer-store');
+  }
+  if (argv.includes('--help')) return void process.stdout.write(`${store.SERVE_USAGE}\n`);
+  await store.runServeCommand(argv);
+}
+
 try {
-  process.stdout.write(await check(parseArguments(process.argv.slice(2))));
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'serve') await serve(argv.slice(1));
+  else process.stdout.write(await check(parseArguments(argv)));
 } catch (error) {
   process.stderr.write(`x-tracing: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

@@ -1,0 +1,119 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InvalidOptionError } from '@x/tracer-core';
+import { createOtlpReceiver } from '../otlp/otlp-receiver.js';
+import type { TraceStore } from '../trace-store.js';
+import { ApiError } from './api-error.js';
+import { answerApi } from './api-routes.js';
+import { IngestQueue } from './ingest-queue.js';
+
+export interface TraceServerOptions {
+  readonly store: TraceStore;
+  /** Address to listen on. Anything but loopback needs `token`. @defaultValue '127.0.0.1' */
+  readonly host?: string;
+  /** @defaultValue 0 (a free port; `url` tells which) */
+  readonly port?: number;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  /** Spans received and not yet written, at most; past it senders get 503 and retry. @defaultValue 200_000 */
+  readonly maxPendingSpans?: number;
+  /**
+   * Answers requests that are neither the API nor OTLP (the viewer's pages); undefined: not found.
+   * Returns false when it does not know the path.
+   */
+  readonly pages?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+}
+
+export interface TraceServer {
+  /** `http://host:port`, what the server listens on. */
+  readonly url: string;
+  /** Stops listening and waits for queued spans to be written; the store stays open. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/**
+ * The store's server: the OTLP/HTTP receiver (`POST /v1/traces`, protobuf or JSON, gzip) and the
+ * document's read API under `/_api/`, on 127.0.0.1 by default.
+ * @throws InvalidOptionError for a bad option (a public address without a token among them).
+ */
+export async function startTraceServer(options: TraceServerOptions): Promise<TraceServer> {
+  const { store, host = '127.0.0.1', port = 0, token, pages } = options;
+  if (typeof store?.write !== 'function') throw new InvalidOptionError('startTraceServer: store must be an open trace store');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidOptionError(`startTraceServer: port must be 0 to 65535, got ${String(port)}`);
+  if (token !== undefined && (typeof token !== 'string' || token.length < 16)) {
+    throw new InvalidOptionError('startTraceServer: token must be a string of at least 16 characters');
+  }
+  if (!LOOPBACK.test(host) && token === undefined) {
+    throw new InvalidOptionError(`startTraceServer: listening on ${host} serves your traces to other machines; give a token (every request must then send Authorization: Bearer <token>), or listen on 127.0.0.1`);
+  }
+  const maxPendingSpans = options.maxPendingSpans ?? 200_000;
+  const queue = new IngestQueue(store, maxPendingSpans);
+  const receiveOtlp = createOtlpReceiver(queue);
+  const authorized = token === undefined ? () => true : bearerCheck(token);
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!authorized(req)) {
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+      res.end(JSON.stringify(new ApiError(401, 'this server needs Authorization: Bearer <token>').body()));
+      return;
+    }
+    if (url.pathname === '/v1/traces') return receiveOtlp(req, res);
+    void route(req, res, url);
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    try {
+      const answer = await answerApi(store, req, url);
+      if (answer !== undefined) return sendJson(res, answer.status, answer.body);
+      if (pages !== undefined && (await pages(req, res, url))) return;
+      throw new ApiError(404, `not found: ${url.pathname}`);
+    } catch (error) {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof ApiError) return sendJson(res, error.status, error.body());
+      sendJson(res, 500, { error: { message: `the store failed: ${error instanceof Error ? error.message : String(error)}` } });
+    }
+  }
+
+  await listen(server, host, port);
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await queue.idle();
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function bearerCheck(token: string): (req: IncomingMessage) => boolean {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (req) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    // Same length first: timingSafeEqual needs it, and the length of a guess tells nothing useful.
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
