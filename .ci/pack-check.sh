@@ -26,7 +26,12 @@ npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz \
 
 node manifests.mjs
 for node in node "$@"; do "$node" spans.mjs; done
-npx tsc -p tsconfig.json && echo "types.ts type-checks against the published declarations"
+# Not `tsc && echo`: set -e does not stop at a failure on the left of &&, and this one went unseen.
+npx tsc -p tsconfig.json
+echo "types.ts type-checks against the published declarations"
 # The x-tracing command as a user runs it, from the installed @x/tracing-config.
 printf '[observability.traces]\nsample_rate = 0.1\nalways_sample = ["errors"]\n\n[observability.export]\nstdout = "json"\n' > tracing.toml
-npx --no-install x-tracing check tracing.toml --load | grep -q 'tail sampling, always keeping errors' && echo "npx x-tracing check prints the plan"
+plan=$(npx --no-install x-tracing check tracing.toml --load)
+grep -q 'tail sampling, always keeping errors' <<<"$plan"
+echo "npx x-tracing check prints the plan"
+node serve.mjs

@@ -37,8 +37,8 @@ export { internal, problem, drained, report, fuzzed, answer, record };
 
 // @ts-expect-error: format is 'pretty' or 'json'
 createStdoutTracer({ format: 'xml' });
-// @ts-expect-error: protocol is 'http/protobuf' or 'http/json'
-createOtlpTracer({ protocol: 'grpc' });
+// @ts-expect-error: protocol is 'http/protobuf', 'http/json' or 'grpc'
+createOtlpTracer({ protocol: 'http/xml' });
 // @ts-expect-error: the children are an array of plugins
 createFanoutTracer(memory);
 // @ts-expect-error: withSpan's result is its function's result

@@ -54,6 +54,9 @@ export function resolveStoreOptions(options: TraceStoreOptions | undefined): Res
   if (engine === 'duckdb' && given.url !== undefined) {
     throw new InvalidOptionError(`openTraceStore: url is for engine 'postgres'; DuckDB takes path (a file, or ':memory:')`);
   }
+  if (engine === 'postgres' && given.path !== undefined) {
+    throw new InvalidOptionError(`openTraceStore: path is for DuckDB; PostgreSQL takes url only (give one of the two)`);
+  }
   if (given.path !== undefined && (typeof given.path !== 'string' || given.path === '')) {
     throw new InvalidOptionError(`openTraceStore: path must be a file path or ':memory:', got ${JSON.stringify(given.path)}`);
   }

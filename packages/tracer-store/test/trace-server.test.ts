@@ -137,3 +137,42 @@ describe('startTraceServer options', () => {
     await store.close();
   });
 });
+
+describe('the receiver queue', () => {
+  it('answers 503 with Retry-After past maxPendingSpans, and stores exactly what it answered 200 for', async () => {
+    const store = await duckdb.open();
+    const server = await startTraceServer({ store, maxPendingSpans: 50 });
+    const request = (n: number) =>
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'burst' } }] },
+            scopeSpans: [
+              {
+                spans: Array.from({ length: 20 }, (_, i) => ({
+                  traceId: traceId(`r${n}`),
+                  spanId: (i + 1).toString(16).padStart(16, '0'),
+                  name: 'burst',
+                  startTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                  endTimeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                })),
+              },
+            ],
+          },
+        ],
+      });
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, n) =>
+        fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request(n) }),
+      ),
+    );
+    const accepted = responses.filter((response) => response.status === 200).length;
+    const busy = responses.filter((response) => response.status === 503);
+    expect(accepted + busy.length).toBe(30);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy[0]!.headers.get('retry-after')).toBe('2');
+    expect((await store.query('SELECT count(*) AS n FROM forge_traces'))[0]).toEqual({ n: accepted * 20 });
+    await server.close();
+    await store.close();
+  });
+});

@@ -1,0 +1,119 @@
+// The caps: the embedded store evicts whole traces past its size or age, oldest first, counted;
+// PostgreSQL keeps daily partitions ahead, a default partition for the rest, and drops days past
+// retention.
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '@x/tracer-core';
+import { openTraceStore } from '../src/index.js';
+import { freshDatabase } from './support/engines.js';
+import { nanosAgo, spanRow } from './support/span-rows.js';
+
+const DAY = 86_400_000;
+
+describe('the embedded store (DuckDB) caps', () => {
+  it('evicts the oldest whole traces past maxSpans, down to 90% of it, and counts them', async () => {
+    const store = await openTraceStore({ path: ':memory:', maxSpans: 1000 });
+    // 120 traces of 10 spans, trace i starting i minutes after the first.
+    for (let batch = 0; batch < 4; batch++) {
+      const rows = [];
+      for (let t = batch * 30; t < (batch + 1) * 30; t++) {
+        for (let s = 0; s < 10; s++) rows.push(spanRow({ trace: `t${t}`, span: `s${s}`, startUnixNanos: nanosAgo((200 - t) * 60_000) + BigInt(s) }));
+      }
+      await store.write(rows);
+    }
+    // 1200 spans written; past 1000 the oldest traces went until at most 900 were left.
+    const stats = store.stats();
+    expect(stats).toMatchObject({ spansInserted: 1200, spansStored: 900, tracesEvicted: 30, spansEvicted: 300 });
+    const [{ n }] = (await store.query('SELECT count(*) AS n FROM forge_traces')) as [{ n: number }];
+    expect(n).toBe(900);
+    const kept = await store.query('SELECT count(*) AS n FROM forge_trace_summaries');
+    expect(kept[0]!.n).toBe(90);
+    // The evicted are the oldest: t0..t29 are gone, t30 is there.
+    expect(await store.getTrace(spanRow({ trace: 't29', span: 'x' }).traceId)).toBeUndefined();
+    expect(await store.getTrace(spanRow({ trace: 't30', span: 'x' }).traceId)).toBeDefined();
+    expect((await store.query('SELECT count(*) AS n FROM forge_trace_services'))[0]!.n).toBe(90);
+    await store.close();
+  });
+
+  it('evicts traces that ended before maxAge when opened and on maintain()', async () => {
+    const store = await openTraceStore({ path: ':memory:', maxAge: '1d' });
+    await store.write([
+      spanRow({ trace: 'old', span: '1', startUnixNanos: nanosAgo(2 * DAY) }),
+      spanRow({ trace: 'old', span: '2', startUnixNanos: nanosAgo(2 * DAY) }),
+      spanRow({ trace: 'new', span: '1', startUnixNanos: nanosAgo(60_000) }),
+    ]);
+    await store.maintain();
+    expect(store.stats()).toMatchObject({ tracesEvicted: 1, spansEvicted: 2, spansStored: 1 });
+    expect((await store.searchTraces()).map((trace) => trace.trace_id)).toEqual([spanRow({ trace: 'new', span: '1' }).traceId]);
+    await store.close();
+  });
+
+  it('refuses bad options, saying what is allowed', async () => {
+    await expect(openTraceStore({ maxSpans: 10 })).rejects.toThrow('maxSpans must be a whole number of at least 1000');
+    await expect(openTraceStore({ maxAge: 'forever' })).rejects.toThrow("maxAge must be a duration of at least a minute ('1h', '7d', or milliseconds)");
+    await expect(openTraceStore({ engine: 'sqlite' as never })).rejects.toThrow("engine must be 'duckdb' or 'postgres'");
+    await expect(openTraceStore({ engine: 'postgres' })).rejects.toThrow('needs url');
+    await expect(openTraceStore({ path: ':memory:', url: 'postgres://x' })).rejects.toThrow(InvalidOptionError);
+    await expect(openTraceStore({ path: ':memory:', url: 'postgres://x' })).rejects.toThrow('path is for DuckDB');
+    await expect(openTraceStore({ path: ':memory:', colour: 1 } as never)).rejects.toThrow("unknown option 'colour'");
+    await expect(openTraceStore({ url: 'postgres://nobody:secret@127.0.0.1:1/none' })).rejects.toThrow(/cannot open the trace store at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/);
+  });
+});
+
+describe('the shared store (PostgreSQL) partitions', () => {
+  const dayName = (millis: number) => `forge_traces_${new Date(millis).toISOString().slice(0, 10).replaceAll('-', '')}`;
+
+  async function partitions(url: string): Promise<string[]> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'forge_traces'::regclass ORDER BY 1`,
+    );
+    await client.end();
+    return rows.map((row) => row.relname as string);
+  }
+
+  it('creates today and the days ahead, routes other times to the default partition', async () => {
+    const url = await freshDatabase();
+    const store = await openTraceStore({ url, partitionsAhead: 2 });
+    const today = Math.floor(Date.now() / DAY) * DAY;
+    expect(await partitions(url)).toEqual([dayName(today), dayName(today + DAY), dayName(today + 2 * DAY), 'forge_traces_default'].sort());
+    await store.write([
+      spanRow({ trace: 'now', span: '1', startUnixNanos: nanosAgo(0) }),
+      spanRow({ trace: 'late', span: '1', startUnixNanos: nanosAgo(3 * DAY) }),
+    ]);
+    const where = await store.query('SELECT tableoid::regclass::text AS part, count(*) AS n FROM forge_traces GROUP BY 1 ORDER BY 1');
+    expect(where).toEqual([
+      { part: dayName(today), n: 1 },
+      { part: 'forge_traces_default', n: 1 },
+    ]);
+    await store.close();
+  });
+
+  it('drops days past retention with their summaries, counted, and moves early rows out of the default', async () => {
+    const url = await freshDatabase();
+    const store = await openTraceStore({ url, maxAge: '2d', partitionsAhead: 0 });
+    const today = Math.floor(Date.now() / DAY) * DAY;
+    // A partition for five days ago, as an older run with a longer retention left it.
+    const old = today - 5 * DAY;
+    await store.query(
+      `CREATE TABLE ${dayName(old)} PARTITION OF forge_traces FOR VALUES FROM ('${new Date(old).toISOString()}') TO ('${new Date(old + DAY).toISOString()}')`,
+    );
+    await store.write([
+      spanRow({ trace: 'old', span: '1', startUnixNanos: BigInt(old + 1000) * 1_000_000n }),
+      spanRow({ trace: 'old', span: '2', startUnixNanos: BigInt(old + 2000) * 1_000_000n }),
+      spanRow({ trace: 'fresh', span: '1', startUnixNanos: nanosAgo(1000) }),
+      // Tomorrow's span arrives before tomorrow's partition exists (partitionsAhead 0): it waits in the default.
+      spanRow({ trace: 'early', span: '1', startUnixNanos: BigInt(today + DAY + 1000) * 1_000_000n }),
+    ]);
+    await store.maintain();
+    expect(store.stats()).toMatchObject({ tracesEvicted: 1, spansEvicted: 2 });
+    expect(await partitions(url)).not.toContain(dayName(old));
+    expect((await store.searchTraces()).map((trace) => trace.root_span_id)).toHaveLength(2);
+    // The next day's pass creates tomorrow's partition and moves the early row into it.
+    await openTraceStore({ url, maxAge: '2d', partitionsAhead: 1 }).then((again) => again.close());
+    const where = await store.query(`SELECT tableoid::regclass::text AS part FROM forge_traces WHERE start_time > now()`);
+    expect(where).toEqual([{ part: dayName(today + DAY) }]);
+    await store.close();
+  });
+});
