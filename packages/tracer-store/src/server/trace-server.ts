@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidOptionError } from '@x/tracer-core';
+import { viewerPages } from '@x/trace-viewer';
 import { createOtlpReceiver } from '../otlp/otlp-receiver.js';
 import type { TraceStore } from '../trace-store.js';
 import { ApiError } from './api-error.js';
@@ -19,11 +20,13 @@ export interface TraceServerOptions {
   /** Spans received and not yet written, at most; past it senders get 503 and retry. @defaultValue 200_000 */
   readonly maxPendingSpans?: number;
   /**
-   * Answers requests that are neither the API nor OTLP (the viewer's pages); undefined: not found.
-   * Returns false when it does not know the path.
+   * Answers requests that are neither the API nor OTLP, returning false for a path it does not
+   * know. @defaultValue the trace viewer (`@x/trace-viewer`); `false`: none (404 for all)
    */
-  readonly pages?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+  readonly pages?: PagesHandler | false;
 }
+
+export type PagesHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
 export interface TraceServer {
   /** `http://host:port`, what the server listens on. */
@@ -40,7 +43,8 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
  * @throws InvalidOptionError for a bad option (a public address without a token among them).
  */
 export async function startTraceServer(options: TraceServerOptions): Promise<TraceServer> {
-  const { store, host = '127.0.0.1', port = 0, token, pages } = options;
+  const { store, host = '127.0.0.1', port = 0, token } = options;
+  const pages = options.pages === undefined ? defaultPages() : options.pages;
   if (typeof store?.write !== 'function') throw new InvalidOptionError('startTraceServer: store must be an open trace store');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidOptionError(`startTraceServer: port must be 0 to 65535, got ${String(port)}`);
   if (token !== undefined && (typeof token !== 'string' || token.length < 16)) {
@@ -69,7 +73,7 @@ export async function startTraceServer(options: TraceServerOptions): Promise<Tra
     try {
       const answer = await answerApi(store, req, url);
       if (answer !== undefined) return sendJson(res, answer.status, answer.body);
-      if (pages !== undefined && (await pages(req, res, url))) return;
+      if (pages !== false && (await pages(req, res, url))) return;
       throw new ApiError(404, `not found: ${url.pathname}`);
     } catch (error) {
       if (res.headersSent) return void res.destroy();
@@ -91,6 +95,24 @@ export async function startTraceServer(options: TraceServerOptions): Promise<Tra
       await queue.idle();
     },
   };
+}
+
+/**
+ * The viewer, or, when it was not built (a checkout before `npm run build`), a page at / that says
+ * how to build it: the API and OTLP work either way.
+ */
+function defaultPages(): PagesHandler {
+  try {
+    return viewerPages();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return (_req, res, url) => {
+      if (url.pathname !== '/') return false;
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${message}\nThe API answers under /_api/ and OTLP/HTTP at /v1/traces.\n`);
+      return true;
+    };
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

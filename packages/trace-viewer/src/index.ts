@@ -1,0 +1,1 @@
+export { viewerPages, viewerSize, WEB_DIST } from './viewer-pages.js';
