@@ -6,11 +6,12 @@
 // is set. The seed API's records (flush()) show the same spans once more.
 import { configure, end, flush, start, stats } from '@x/trace';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpanHandle, ledgerProblem, type TracerStats } from '@x/tracer-core';
 import { createStdoutTracer } from '@x/tracer-stdout';
 import { buildTracer, formatPlan, loadConfig, resolvePlan } from '@x/tracing-config';
+import { decodeOtlpJson, openTraceStore, runServeCommand } from '@x/tracer-store';
 import { handleCheckout } from './checkout-site.js';
 import { printTraces, runTwoServices } from './services/two-services.js';
 
@@ -25,13 +26,27 @@ function report(name: string, stats: TracerStats, indent = ''): void {
 
 // Two real HTTP services in two processes: gateway calls orders with fetch. Nothing in them
 // passes a span or a header by hand: instrumentHttp() makes the spans and carries the context.
+// Every trace of the demo also goes into the embedded trace store (a DuckDB file), for the viewer.
+const storeFile = fileURLToPath(new URL('../.x-tracing/traces.duckdb', import.meta.url));
+const serveCommand = `npm run x-tracing -- serve --store ${relative(process.cwd(), storeFile)}`;
+
 console.log('== two services, two processes, one trace: gateway -> orders over HTTP, both exporting OTLP to one collector ==\n');
 const remote = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-const twoServices = await runTwoServices([
-  { orderId: 2001 },
-  { orderId: 2002, traceparent: remote },
-  { orderId: 2003, traceparent: '00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00' },
-]);
+// DuckDB lets one process open the file: while `x-tracing serve` shows it, this run leaves it alone.
+const collectorStore = await openTraceStore({ path: storeFile }).catch((error: Error) => {
+  console.log(`(the trace store is not written this run: ${error.message})\n`);
+  return undefined;
+});
+const twoServices = await runTwoServices(
+  [
+    { orderId: 2001 },
+    { orderId: 2002, traceparent: remote },
+    { orderId: 2003, traceparent: '00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00' },
+  ],
+  collectorStore && (async (body) => void (await collectorStore.write(decodeOtlpJson(body).rows))),
+);
+// Closed before the site's store plugin opens the same file: DuckDB lets one handle write it.
+await collectorStore?.close();
 printTraces(twoServices.spans);
 console.log(
   `order 2003: its caller did not sample it (traceparent flags 00): neither service recorded a span, and ` +
@@ -45,7 +60,10 @@ const configFile = fileURLToPath(new URL('../tracing.toml', import.meta.url));
 const spansFile = join(dirname(configFile), '.demo', 'spans.ndjson');
 rmSync(spansFile, { force: true });
 mkdirSync(dirname(spansFile), { recursive: true });
-const plan = resolvePlan(loadConfig(configFile), { site: 'checkout' });
+const plan = resolvePlan(loadConfig(configFile), {
+  site: 'checkout',
+  ...(collectorStore === undefined ? { overrides: { export: { plugins: ['spans-file'] } } } : {}),
+});
 console.log(`== one site from tracing.toml: ${plan.exporters.map((exporter) => exporter.name).join(' + ')}, ${plan.exporters.length} backends chained through @x/tracer-fanout ==\n`);
 console.log(`${formatPlan(plan)}\n`);
 // Built from a plan with exporters: a fan-out, with stats() and shutdown().
@@ -94,3 +112,18 @@ const final = await site.shutdown!().then(
 );
 console.log(`\nfinal flush ${final}`);
 report('site', site.stats!());
+
+if (collectorStore !== undefined) {
+  const stored = await openTraceStore({ path: storeFile });
+  const [count] = await stored.query('SELECT count(*) AS spans, count(DISTINCT trace_id) AS traces FROM forge_traces');
+  await stored.close();
+  console.log(`\n== the trace store: ${String(count?.spans)} spans of ${String(count?.traces)} traces in ${relative(process.cwd(), storeFile)} (this run's and earlier runs') ==`);
+}
+console.log(`see them in the viewer: ${serveCommand}   (then open the address it prints)`);
+console.log('or run the demo with --serve (npm run demo -- --serve) to keep serving after it.');
+if (process.argv.includes('--serve')) await serveStore(storeFile);
+
+/** `--serve`: after the demo, the store's server with the viewer, until Ctrl-C. */
+async function serveStore(path: string): Promise<void> {
+  await runServeCommand(['--store', path]);
+}

@@ -32,10 +32,13 @@ describe('pnpm demo with an OTLP endpoint', () => {
   it('without the variables, runs as before and exports nothing', async () => {
     const { stdout, code } = await runDemo({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' });
     expect(code).toBe(0);
-    expect(stdout).toContain('one site from tracing.toml: stdout + spans-file, 2 backends chained');
+    expect(stdout).toContain('one site from tracing.toml: stdout + spans-file + store, 3 backends chained');
     expect(stdout).toMatch(/spans-file: started 10, exported 10, buffered 0, live 0, dropped none; ledger balanced/);
     expect(stdout).not.toContain('otlp:');
-  });
+    expect(stdout).toMatch(/store: started 10, exported 10, buffered 0, live 0, dropped none; ledger balanced/);
+    expect(stdout).toMatch(/== the trace store: \d+ spans of \d+ traces in examples\/demo\/\.x-tracing\/traces\.duckdb/);
+    expect(stdout).toContain('see them in the viewer: npm run x-tracing -- serve --store examples/demo/.x-tracing/traces.duckdb');
+  }, 30_000);
 
   it.each([
     [{}, 'application/x-protobuf', undefined],
@@ -51,5 +54,5 @@ describe('pnpm demo with an OTLP endpoint', () => {
     expect(receiver.requests.every((r) => r.contentType === contentType && r.headers['content-encoding'] === encoding)).toBe(true);
     const resource = receiver.requests[0]!.request.resourceSpans[0].resource.attributes;
     expect(resource).toContainEqual({ key: 'service.name', value: { stringValue: 'demo-under-test' } });
-  });
+  }, 30_000);
 });

@@ -2,6 +2,7 @@
 // collector. The collector must see one trace per request across both services, with the right
 // parents and each service under its own service.name.
 import { describe, expect, it } from 'vitest';
+import { decodeOtlpJson, openTraceStore } from '@x/tracer-store';
 import { runTwoServices, type CollectedSpan } from '../src/services/two-services.js';
 
 const REMOTE_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -44,5 +45,17 @@ describe('two services in two processes', () => {
       expect(orders.attributes['http.route']).toBe('/orders');
       expect(call.attributes['url.full']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/orders$/);
     }
+  }, 30_000);
+});
+
+describe('two services into the trace store', () => {
+  it('stores what the collector takes: one trace per request, the gateway its root', async () => {
+    const store = await openTraceStore({ path: ':memory:' });
+    await runTwoServices([{ orderId: 7 }], async (body) => void (await store.write(decodeOtlpJson(body).rows)));
+    const [summary] = await store.searchTraces();
+    expect(summary).toMatchObject({ root_service: 'gateway', span_count: 5, services: expect.arrayContaining([expect.objectContaining({ name: 'orders' })]) });
+    const trace = await store.getTrace(summary!.trace_id);
+    expect(new Set(trace!.spans.map((span) => span.service_name))).toEqual(new Set(['gateway', 'orders']));
+    await store.close();
   }, 30_000);
 });

@@ -9,3 +9,4 @@ export { StoreClosedError } from './trace-store.js';
 export { startTraceServer, type TraceServer, type TraceServerOptions } from './server/trace-server.js';
 export { createOtlpReceiver, decodeOtlpJson, decodeOtlpProtobuf, type IngestSink, type IngestOutcome, type OtlpReceiverOptions, type DecodedSpans } from './otlp/otlp-receiver.js';
 export { runServeCommand, SERVE_USAGE } from './serve-command.js';
+export { createTracer, type StorePluginOptions, type StorePluginContext } from './store-plugin.js';

@@ -19,13 +19,17 @@ export interface CollectedSpan {
   readonly attributes: Record<string, unknown>;
 }
 
-/** A minimal OTLP/HTTP JSON collector on 127.0.0.1 that keeps every span with its service.name. */
-async function startCollector(): Promise<{ url: string; spans: CollectedSpan[]; close(): Promise<void> }> {
+/**
+ * A minimal OTLP/HTTP JSON collector on 127.0.0.1 that keeps every span with its service.name, and
+ * hands each request's body to `forward` (the demo's trace store) before answering.
+ */
+async function startCollector(forward?: (body: string) => Promise<void>): Promise<{ url: string; spans: CollectedSpan[]; close(): Promise<void> }> {
   const spans: CollectedSpan[] = [];
   const server = http.createServer((request, response) => {
     let body = '';
     request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
+    request.on('end', async () => {
+      await forward?.(body);
       for (const resourceSpans of JSON.parse(body).resourceSpans ?? []) {
         const service = resourceSpans.resource.attributes.find((a: { key: string }) => a.key === 'service.name')?.value.stringValue ?? '?';
         for (const scope of resourceSpans.scopeSpans) {
@@ -79,9 +83,15 @@ export interface TwoServicesRun {
   readonly requests: readonly { orderId: number; traceparent: string | undefined; status: number }[];
 }
 
-/** Runs the two services, sends `requests` to the gateway, stops both, returns what the collector got. */
-export async function runTwoServices(requests: readonly { orderId: number; traceparent?: string }[]): Promise<TwoServicesRun> {
-  const collector = await startCollector();
+/**
+ * Runs the two services, sends `requests` to the gateway, stops both, returns what the collector
+ * got; `forward` also receives each OTLP/JSON request body the collector took.
+ */
+export async function runTwoServices(
+  requests: readonly { orderId: number; traceparent?: string }[],
+  forward?: (body: string) => Promise<void>,
+): Promise<TwoServicesRun> {
+  const collector = await startCollector(forward);
   const orders = await startService('orders', { COLLECTOR_URL: collector.url });
   const gateway = await startService('gateway', { COLLECTOR_URL: collector.url, ORDERS_URL: orders.url });
   const sent: { orderId: number; traceparent: string | undefined; status: number }[] = [];
