@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from './support/postgres-server.js';
+import { startPostgres } from '@x/test-postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {

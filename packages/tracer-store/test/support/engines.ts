@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { freshDatabase as freshDatabaseOn } from '@x/test-postgres';
 import { inject } from 'vitest';
 import { openTraceStore, type TraceStore, type TraceStoreOptions } from '../../src/index.js';
 
@@ -21,17 +20,6 @@ export const postgres: EngineUnderTest = {
   open: async (options) => openTraceStore({ url: await freshDatabase(), ...options }),
 };
 
-export async function freshDatabase(): Promise<string> {
-  const server = inject('postgresUrl');
-  const name = `store_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
+export function freshDatabase(): Promise<string> {
+  return freshDatabaseOn(inject('postgresUrl'), 'store');
 }
