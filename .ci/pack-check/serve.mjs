@@ -6,6 +6,12 @@ import { spawn } from 'node:child_process';
 const child = spawn('./node_modules/.bin/x-tracing', ['serve', '--port', '0', '--store', './serve-check.duckdb'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
+// A serve that never prints its address must fail the check, not hang it.
+const deadline = setTimeout(() => {
+  child.kill('SIGKILL');
+  console.error('x-tracing serve did not print its address within 30 s');
+  process.exit(1);
+}, 30_000);
 const url = await new Promise((resolve, reject) => {
   let out = '';
   child.stdout.on('data', (chunk) => {
@@ -25,5 +31,7 @@ const trace = await (await fetch(`${url}/_api/traces/${traceId}`)).json();
 assert.equal(trace.spans[0].operation_name, 'pack-check');
 assert.equal(trace.spans[0].service_name, 'pack');
 child.kill('SIGTERM');
-await new Promise((resolve) => child.on('exit', resolve));
+const code = await new Promise((resolve) => child.on('exit', resolve));
+clearTimeout(deadline);
+assert.equal(code, 0, 'x-tracing serve exits 0 on SIGTERM');
 console.log(`npx x-tracing serve stored a span over OTLP and served it at ${url}/_api/traces/:id`);

@@ -20,7 +20,6 @@ export class DuckDbEngine implements StoreEngine {
   readonly #reader: DuckDBConnection;
   readonly #writes = new SerialQueue();
   readonly #reads = new SerialQueue();
-  readonly #staged = new Set<string>();
 
   private constructor(instance: DuckDBInstance, writer: DuckDBConnection, reader: DuckDBConnection) {
     this.#instance = instance;
@@ -76,11 +75,10 @@ export class DuckDbEngine implements StoreEngine {
 
   async #withBatch(columns: readonly BatchColumn[], rows: readonly (readonly unknown[])[], sql: string): Promise<Row[]> {
     const table = `staged_${columns.map((column) => column.name).join('_').slice(0, 40)}_${columns.length}`;
-    if (!this.#staged.has(table)) {
-      const definition = columns.map((column) => `${column.name} ${STAGED_TYPES[column.type]}`).join(', ');
-      await this.#writer.run(`CREATE TEMP TABLE IF NOT EXISTS ${table} (${definition})`);
-      this.#staged.add(table);
-    }
+    // Created in the write's transaction, so never remembered across writes: a rolled-back write
+    // takes its CREATE with it, and the next write must make the table again.
+    const definition = columns.map((column) => `${column.name} ${STAGED_TYPES[column.type]}`).join(', ');
+    await this.#writer.run(`CREATE TEMP TABLE IF NOT EXISTS ${table} (${definition})`);
     await this.#writer.run(`DELETE FROM ${table}`);
     const appender = await this.#writer.createAppender(table, null, 'temp');
     try {

@@ -1,6 +1,7 @@
 import { DIALECT_SQL, type BatchColumn, type SqlSession } from './sql-session.js';
 import type { Dialect } from './schema.js';
-import { durationMillis, statusText, type SpanRow } from './span-row.js';
+import { durationMillis, statusText, type JsonValue, type SpanRow } from './span-row.js';
+import { wellFormedJson, wellFormedOrNull, wellFormedText } from './well-formed.js';
 import { traceDeltas, type TraceDelta } from './trace-deltas.js';
 
 /** What one write did. */
@@ -37,28 +38,35 @@ const SPAN_BATCH: readonly BatchColumn[] = [
   { name: 'dropped_links_count', type: 'integer' },
 ];
 
+/** `duration_ms` is the document's INTEGER: a span longer than 24.8 days is kept at its largest value. */
+const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/**
+ * A row's values in {@link SPAN_BATCH} order. Text is made well formed first (see
+ * `well-formed.ts`): one span with a NUL or half an emoji must not fail a whole batch.
+ */
 function spanValues(row: SpanRow): unknown[] {
   return [
     row.traceId,
     row.spanId,
     row.parentSpanId,
-    row.operationName,
-    row.serviceName,
+    wellFormedText(row.operationName),
+    wellFormedText(row.serviceName),
     row.nodeId,
-    durationMillis(row.durationNanos),
+    Math.min(durationMillis(row.durationNanos), MAX_DURATION_MS),
     statusText(row.statusCode),
-    row.statusMessage,
-    JSON.stringify(row.tags),
-    JSON.stringify(row.logs),
+    wellFormedOrNull(row.statusMessage),
+    JSON.stringify(wellFormedJson(row.tags)),
+    JSON.stringify(wellFormedJson(row.logs as unknown as JsonValue)),
     row.kind,
-    JSON.stringify(row.links),
-    JSON.stringify(row.resource),
+    JSON.stringify(wellFormedJson(row.links as unknown as JsonValue)),
+    JSON.stringify(wellFormedJson(row.resource)),
     row.statusCode,
     row.startUnixNanos,
     row.durationNanos,
-    row.scopeName,
-    row.scopeVersion,
-    row.traceState,
+    wellFormedOrNull(row.scopeName),
+    wellFormedOrNull(row.scopeVersion),
+    wellFormedOrNull(row.traceState),
     row.droppedAttributesCount,
     row.droppedEventsCount,
     row.droppedLinksCount,
@@ -83,8 +91,8 @@ function summaryValues(delta: TraceDelta): unknown[] {
     delta.traceId,
     delta.startUnixNanos,
     delta.endUnixNanos,
-    delta.root.serviceName,
-    delta.root.operationName,
+    wellFormedText(delta.root.serviceName),
+    wellFormedText(delta.root.operationName),
     delta.root.spanId,
     delta.rootIsParentless,
     delta.root.startUnixNanos,
@@ -98,6 +106,11 @@ const SERVICE_BATCH: readonly BatchColumn[] = [
   { name: 'service_name', type: 'text' },
   { name: 'span_count', type: 'integer' },
   { name: 'error_count', type: 'integer' },
+];
+
+const KEY_BATCH: readonly BatchColumn[] = [
+  { name: 'trace_id', type: 'text' },
+  { name: 'span_id', type: 'text' },
 ];
 
 const OPERATION_BATCH: readonly BatchColumn[] = [
@@ -121,7 +134,14 @@ export class SpanWriter {
   }
 
   async write(session: SqlSession, rows: readonly SpanRow[]): Promise<WriteResult> {
-    const unique = uniqueSpans(rows);
+    let unique = uniqueSpans(rows);
+    if (this.#sql.claimKeys !== undefined) {
+      // PostgreSQL's span key includes start_time (a partitioned table's key must): the keys
+      // table is what makes (trace_id, span_id) unique there, whatever start time is sent again.
+      const claimed = await session.withBatch(KEY_BATCH, unique.map((row) => [row.traceId, row.spanId]), this.#sql.claimKeys);
+      const keys = new Set(claimed.map((key) => `${String(key.trace_id)}:${String(key.span_id)}`));
+      unique = unique.filter((row) => keys.has(`${row.traceId}:${row.spanId}`));
+    }
     if (unique.length === 0) return { inserted: 0, duplicates: rows.length };
     const insertedKeys = await session.withBatch(SPAN_BATCH, unique.map(spanValues), this.#sql.insertSpans);
     const inserted = new Set(insertedKeys.map((key) => `${String(key.trace_id)}:${String(key.span_id)}`));
@@ -130,7 +150,7 @@ export class SpanWriter {
       const deltas = traceDeltas(fresh);
       await session.withBatch(SUMMARY_BATCH, deltas.map(summaryValues), this.#sql.mergeSummaries);
       const services = deltas.flatMap((delta) =>
-        [...delta.services].map(([service, [spans, errors]]) => [delta.traceId, service, spans, errors]),
+        [...delta.services].map(([service, [spans, errors]]) => [delta.traceId, wellFormedText(service), spans, errors]),
       );
       await session.withBatch(SERVICE_BATCH, services, this.#sql.mergeServices);
       await this.#writeOperations(session, fresh);
@@ -142,7 +162,7 @@ export class SpanWriter {
     const fresh = new Map<string, unknown[]>();
     for (const row of rows) {
       const key = `${row.serviceName}\0${row.operationName}\0${row.kind}`;
-      if (!this.#knownOperations.has(key)) fresh.set(key, [row.serviceName, row.operationName, row.kind]);
+      if (!this.#knownOperations.has(key)) fresh.set(key, [wellFormedText(row.serviceName), wellFormedText(row.operationName), row.kind]);
     }
     if (fresh.size === 0) return;
     await session.withBatch(OPERATION_BATCH, [...fresh.values()], this.#sql.insertOperations);
@@ -211,5 +231,10 @@ function statements(dialect: Dialect) {
     insertOperations: `INSERT INTO forge_operations (service_name, operation_name, kind)
       SELECT service_name, operation_name, kind FROM {batch}
       ON CONFLICT DO NOTHING`,
+    claimKeys:
+      dialect === 'postgres'
+        ? `INSERT INTO forge_span_keys (trace_id, span_id) SELECT trace_id, span_id FROM {batch}
+           ON CONFLICT DO NOTHING RETURNING trace_id, span_id`
+        : undefined,
   };
 }

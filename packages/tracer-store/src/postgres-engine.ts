@@ -8,6 +8,29 @@ import { PostgresPartitions, type PartitionOptions } from './postgres-partitions
 const ARRAY_TYPES = { text: 'text[]', bigint: 'bigint[]', integer: 'integer[]', boolean: 'boolean[]' } as const;
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
+const DATE_OID = 1082;
+const INTERVAL_OID = 1186;
+
+interface PgInterval {
+  years?: number;
+  months?: number;
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+  milliseconds?: number;
+}
+
+/** An INTERVAL as DuckDB gives one: `{ months, days, micros }`. */
+function intervalValue(text: string): { months: number; days: number; micros: number } {
+  const parsed = pg.types.getTypeParser(INTERVAL_OID, 'text')(text) as PgInterval;
+  const seconds = ((parsed.hours ?? 0) * 60 + (parsed.minutes ?? 0)) * 60 + (parsed.seconds ?? 0);
+  return {
+    months: (parsed.years ?? 0) * 12 + (parsed.months ?? 0),
+    days: parsed.days ?? 0,
+    micros: Math.round(seconds * 1e6 + (parsed.milliseconds ?? 0) * 1000),
+  };
+}
 
 /**
  * Result values in the shape DuckDB's rows are given (see `row-values.ts`). Set on this pool only:
@@ -17,6 +40,9 @@ const TYPES = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID) return int8Text;
     if (oid === NUMERIC_OID) return Number;
+    // pg reads a DATE at local midnight; UTC midnight is what DuckDB gives.
+    if (oid === DATE_OID) return (text: string) => new Date(`${text}T00:00:00Z`);
+    if (oid === INTERVAL_OID) return intervalValue;
     return pg.types.getTypeParser(oid, format);
   },
 };
@@ -39,7 +65,8 @@ export class PostgresEngine implements StoreEngine {
   }
 
   static async open(url: string, options: PartitionOptions): Promise<PostgresEngine> {
-    const pool = new pg.Pool({ connectionString: url, max: 4, types: TYPES, application_name: 'x-tracing store' });
+    // Sessions in UTC, as DuckDB's: date_trunc('day', start_time) must not depend on the server's zone.
+    const pool = new pg.Pool({ connectionString: url, max: 4, types: TYPES, application_name: 'x-tracing store', options: '-c TimeZone=UTC' });
     // An idle client's error (the server restarting) must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
     try {

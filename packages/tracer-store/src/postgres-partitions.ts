@@ -12,6 +12,8 @@ export interface PartitionOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+type Run = (sql: string) => Promise<Row[]>;
+
 const DAY_MILLIS = 86_400_000;
 const HOUR_MILLIS = 3_600_000;
 const PARTITION_NAME = /^forge_traces_(\d{4})(\d{2})(\d{2})$/;
@@ -27,7 +29,7 @@ const PARTITION_NAME = /^forge_traces_(\d{4})(\d{2})(\d{2})$/;
 export class PostgresPartitions {
   readonly #pool: pg.Pool;
   readonly #options: PartitionOptions;
-  #client: pg.PoolClient | undefined;
+  #running: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(pool: pg.Pool, options: PartitionOptions) {
@@ -35,31 +37,37 @@ export class PostgresPartitions {
     this.#options = options;
   }
 
-  /** One pass on one connection (a failed partition's ROLLBACK must reach the connection that failed). */
-  async maintain(now = Date.now()): Promise<void> {
-    this.#client = await this.#pool.connect();
-    try {
-      await this.#pass(now);
-    } finally {
-      this.#client.release();
-      this.#client = undefined;
-    }
-  }
-
-  async #run(sql: string): Promise<Row[]> {
-    const result = (await this.#client!.query(sql)) as pg.QueryResult | pg.QueryResult[];
-    return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as Row[];
+  /**
+   * One pass on one connection (a failed partition's ROLLBACK must reach the connection that
+   * failed). Passes never overlap: a call while one runs waits for it and runs after.
+   */
+  maintain(now = Date.now()): Promise<void> {
+    const pass = this.#running.then(() => this.#pass(now));
+    this.#running = pass.catch(() => undefined);
+    return pass;
   }
 
   async #pass(now: number): Promise<void> {
-    await this.#run('CREATE TABLE IF NOT EXISTS forge_traces_default PARTITION OF forge_traces DEFAULT');
-    const existing = new Set(await this.#partitionDays());
-    const today = Math.floor(now / DAY_MILLIS) * DAY_MILLIS;
-    for (let day = 0; day <= this.#options.partitionsAhead; day++) {
-      const start = today + day * DAY_MILLIS;
-      if (!existing.has(start)) await this.#create(start);
+    const client = await this.#pool.connect();
+    const run = async (sql: string): Promise<Row[]> => {
+      const result = (await client.query(sql)) as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as Row[];
+    };
+    try {
+      await run('CREATE TABLE IF NOT EXISTS forge_traces_default PARTITION OF forge_traces DEFAULT');
+      const existing = new Set(await this.#partitionDays(run));
+      const today = Math.floor(now / DAY_MILLIS) * DAY_MILLIS;
+      let failure: unknown;
+      for (let day = 0; day <= this.#options.partitionsAhead; day++) {
+        const start = today + day * DAY_MILLIS;
+        // A day that cannot be made now is tried again next pass; expiry below still runs.
+        if (!existing.has(start)) await this.#create(run, start).catch((error: unknown) => (failure ??= error));
+      }
+      await this.#expire(run, today - this.#options.retentionDays * DAY_MILLIS);
+      if (failure !== undefined) throw failure;
+    } finally {
+      client.release();
     }
-    await this.#expire(today - this.#options.retentionDays * DAY_MILLIS);
   }
 
   startTimer(): void {
@@ -73,8 +81,8 @@ export class PostgresPartitions {
     clearInterval(this.#timer);
   }
 
-  async #partitionDays(): Promise<number[]> {
-    const rows = await this.#run(
+  async #partitionDays(run: Run): Promise<number[]> {
+    const rows = await run(
       `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
        WHERE i.inhparent = 'forge_traces'::regclass`,
     );
@@ -84,42 +92,45 @@ export class PostgresPartitions {
     });
   }
 
-  async #create(start: number): Promise<void> {
+  async #create(run: Run, start: number): Promise<void> {
     const name = partitionName(start);
     const from = new Date(start).toISOString();
     const to = new Date(start + DAY_MILLIS).toISOString();
     // One statement list, one transaction: a concurrent creator makes this fail whole, harmlessly.
-    await this.#run(
+    // The default partition is locked first: rows written into it while the day's rows move
+    // would break ATTACH's check ("updated partition constraint ... would be violated").
+    await run(
       `BEGIN;
+       LOCK TABLE forge_traces_default IN ACCESS EXCLUSIVE MODE;
        CREATE TABLE ${name} (LIKE forge_traces INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
        WITH moved AS (DELETE FROM forge_traces_default WHERE start_time >= '${from}' AND start_time < '${to}' RETURNING *)
          INSERT INTO ${name} SELECT * FROM moved;
        ALTER TABLE forge_traces ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}');
        COMMIT;`,
     ).catch(async (error: unknown) => {
-      await this.#run('ROLLBACK').catch(() => undefined);
+      await run('ROLLBACK').catch(() => undefined);
       if (!/already exists/.test(String(error))) throw error;
     });
   }
 
-  async #expire(cutoff: number): Promise<void> {
+  async #expire(run: Run, cutoff: number): Promise<void> {
     let spans = 0;
-    for (const start of await this.#partitionDays()) {
+    for (const start of await this.#partitionDays(run)) {
       if (start + DAY_MILLIS > cutoff) continue;
       const name = partitionName(start);
-      const [count] = await this.#run(`SELECT count(*) AS n FROM ${name}`);
-      await this.#run(`DROP TABLE IF EXISTS ${name}`);
+      const [count] = await run(`SELECT count(*) AS n FROM ${name}`);
+      await run(`DROP TABLE IF EXISTS ${name}`);
       spans += Number(count?.n ?? 0);
     }
     const since = `'${new Date(cutoff).toISOString()}'`;
-    const [fromDefault] = await this.#run(
+    const [fromDefault] = await run(
       `WITH gone AS (DELETE FROM forge_traces_default WHERE start_time < ${since} RETURNING 1) SELECT count(*) AS n FROM gone`,
     );
     spans += Number(fromDefault?.n ?? 0);
-    await this.#run(
-      `DELETE FROM forge_trace_services WHERE trace_id IN (SELECT trace_id FROM forge_trace_summaries WHERE end_time < ${since})`,
-    );
-    const [traces] = await this.#run(
+    for (const table of ['forge_trace_services', 'forge_span_keys']) {
+      await run(`DELETE FROM ${table} WHERE trace_id IN (SELECT trace_id FROM forge_trace_summaries WHERE end_time < ${since})`);
+    }
+    const [traces] = await run(
       `WITH gone AS (DELETE FROM forge_trace_summaries WHERE end_time < ${since} RETURNING 1) SELECT count(*) AS n FROM gone`,
     );
     const tracesExpired = Number(traces?.n ?? 0);

@@ -75,6 +75,12 @@ export function schemaStatements(dialect: Dialect): string[] {
   )`,
     ...(dialect === 'postgres'
       ? [
+          // (trace_id, span_id) unique whatever the start time: forge_traces' key cannot say it.
+          `CREATE TABLE IF NOT EXISTS forge_span_keys (
+    trace_id VARCHAR(32) NOT NULL,
+    span_id VARCHAR(16) NOT NULL,
+    PRIMARY KEY (trace_id, span_id)
+  )`,
           'CREATE INDEX IF NOT EXISTS forge_traces_operation ON forge_traces (operation_name, start_time)',
           'CREATE INDEX IF NOT EXISTS forge_traces_status ON forge_traces (status, start_time)',
           'CREATE INDEX IF NOT EXISTS forge_trace_summaries_start ON forge_trace_summaries (start_unix_nanos)',

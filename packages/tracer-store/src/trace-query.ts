@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '@x/tracer-core';
 import { DIALECT_SQL } from './sql-session.js';
 import type { Dialect } from './schema.js';
 
@@ -32,7 +33,9 @@ function nanos(date: Date): bigint {
 }
 
 /** The summaries' SELECT for `query`, with its parameters. */
+/** @throws InvalidOptionError for a limit that is not a whole number from 1, or a date that is not one. */
 export function searchSql(dialect: Dialect, query: TraceQuery): { sql: string; params: unknown[] } {
+  checkQuery(query);
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
@@ -45,8 +48,9 @@ export function searchSql(dialect: Dialect, query: TraceQuery): { sql: string; p
   const spanLevel = query.operation !== undefined || (query.tags?.length ?? 0) > 0;
   if (spanLevel) {
     const span: string[] = [];
+    // A span of a trace starts no earlier than the trace: `since` can bound the spans too (and
+    // lets PostgreSQL skip older partitions); `until` cannot (a late child of an early trace).
     if (query.since !== undefined) span.push(`t.start_time >= ${param(query.since.toISOString())}`);
-    if (query.until !== undefined) span.push(`t.start_time <= ${param(query.until.toISOString())}`);
     if (query.service !== undefined) span.push(`t.service_name = ${param(query.service)}`);
     if (query.operation !== undefined) span.push(`t.operation_name = ${param(query.operation)}`);
     for (const [key, value] of query.tags ?? []) span.push(`${DIALECT_SQL[dialect].jsonText('t.tags', param(key))} = ${param(value)}`);
@@ -68,6 +72,24 @@ export function searchSql(dialect: Dialect, query: TraceQuery): { sql: string; p
     ORDER BY s.start_unix_nanos DESC, s.trace_id
     LIMIT ${param(limit)}`;
   return { sql, params };
+}
+
+function checkQuery(query: TraceQuery): void {
+  if (query.limit !== undefined && (!Number.isSafeInteger(query.limit) || query.limit < 1)) {
+    throw new InvalidOptionError(`searchTraces: limit must be a whole number from 1 (at most ${MAX_SEARCH_LIMIT} are returned), got ${String(query.limit)}`);
+  }
+  for (const key of ['since', 'until'] as const) {
+    const date = query[key];
+    if (date !== undefined && (!(date instanceof Date) || Number.isNaN(date.getTime()))) {
+      throw new InvalidOptionError(`searchTraces: ${key} must be a valid Date, got ${String(date)}`);
+    }
+  }
+  for (const key of ['minDurationMillis', 'maxDurationMillis'] as const) {
+    const value = query[key];
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
+      throw new InvalidOptionError(`searchTraces: ${key} must be a number of milliseconds from 0, got ${String(value)}`);
+    }
+  }
 }
 
 function millisToNanos(millis: number): bigint {

@@ -5,6 +5,7 @@ import { PostgresEngine } from './postgres-engine.js';
 import type { Row, SqlSession, StoreEngine } from './sql-session.js';
 import type { SpanRow } from './span-row.js';
 import { resolveStoreOptions, type ResolvedStoreOptions, type TraceStoreOptions } from './store-options.js';
+import { isPartitionRace } from './store-errors.js';
 import { searchSql, type TraceQuery } from './trace-query.js';
 
 /** A trace's summary, as `searchTraces` and the API give it. */
@@ -51,6 +52,9 @@ export interface TraceStoreStats {
   /** Traces and spans removed by the age or size cap. */
   readonly tracesEvicted: number;
   readonly spansEvicted: number;
+  /** Housekeeping passes that failed on their own schedule (PostgreSQL's hourly partitions), and the last error. */
+  readonly maintenanceFailures: number;
+  readonly lastMaintenanceError?: string;
   /** DuckDB: the spans in the store now. PostgreSQL: not kept (undefined). */
   readonly spansStored?: number;
 }
@@ -113,6 +117,7 @@ export async function openTraceStore(options?: TraceStoreOptions): Promise<Trace
     retentionDays: days,
     partitionsAhead: resolved.partitionsAhead,
     onExpired: (traces, spans) => store?.countEvicted(traces, spans),
+    onError: (error) => store?.countMaintenanceFailure(error),
   });
   store = new SqlTraceStore(engine, resolved, undefined);
   return store;
@@ -132,6 +137,8 @@ class SqlTraceStore implements TraceStore {
   #duplicates = 0;
   #tracesEvicted = 0;
   #spansEvicted = 0;
+  #maintenanceFailures = 0;
+  #lastMaintenanceError: string | undefined;
 
   constructor(engine: StoreEngine, options: ResolvedStoreOptions, stored: number | undefined) {
     this.#engine = engine;
@@ -153,10 +160,16 @@ class SqlTraceStore implements TraceStore {
     this.#checkOpen();
     if (rows.length === 0) return { inserted: 0, duplicates: 0 };
     try {
-      const [written, evicted] = await this.#engine.write(async (session) => {
-        const result = await this.#writer.write(session, rows);
-        const stored = this.#stored === undefined ? undefined : this.#stored + result.inserted;
-        return [result, stored === undefined ? NOTHING_EVICTED : await this.#applyCaps(session, stored)] as const;
+      const attempt = () =>
+        this.#engine.write(async (session) => {
+          const result = await this.#writer.write(session, rows);
+          const stored = this.#stored === undefined ? undefined : this.#stored + result.inserted;
+          return [result, stored === undefined ? NOTHING_EVICTED : await this.#applyCaps(session, stored)] as const;
+        });
+      let tries = 1;
+      const [written, evicted] = await attempt().catch(function again(error: unknown): ReturnType<typeof attempt> {
+        if (!isPartitionRace(error) || tries++ >= 3) throw error;
+        return attempt().catch(again);
       });
       // Counted once committed: a write that failed changed nothing.
       this.#writes++;
@@ -173,7 +186,14 @@ class SqlTraceStore implements TraceStore {
 
   async maintain(): Promise<void> {
     this.#checkOpen();
-    if (this.#stored === undefined) return this.#engine.maintain?.();
+    if (this.#stored === undefined) {
+      try {
+        return await this.#engine.maintain?.();
+      } catch (error) {
+        this.countMaintenanceFailure(error);
+        throw error;
+      }
+    }
     this.#lastAgeCheck = 0;
     this.#afterEviction(await this.#engine.write((session) => this.#applyCaps(session, this.#stored!)));
   }
@@ -192,6 +212,11 @@ class SqlTraceStore implements TraceStore {
     if (evicted.traces === 0) return;
     this.#stored! -= evicted.spans;
     this.countEvicted(evicted.traces, evicted.spans);
+  }
+
+  countMaintenanceFailure(error: unknown): void {
+    this.#maintenanceFailures++;
+    this.#lastMaintenanceError = error instanceof Error ? error.message : String(error);
   }
 
   countEvicted(traces: number, spans: number): void {
@@ -264,6 +289,8 @@ class SqlTraceStore implements TraceStore {
       spansDuplicate: this.#duplicates,
       tracesEvicted: this.#tracesEvicted,
       spansEvicted: this.#spansEvicted,
+      maintenanceFailures: this.#maintenanceFailures,
+      ...(this.#lastMaintenanceError === undefined ? {} : { lastMaintenanceError: this.#lastMaintenanceError }),
       ...(this.#stored === undefined ? {} : { spansStored: this.#stored }),
     };
   }

@@ -8,9 +8,13 @@ import { MAX_OPERATION_NAME, MAX_SERVICE_NAME } from '../src/span-row.js';
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const SPAN_ID = 'b7ad6b7169203331';
 
-/** OTLP/JSON of one resource with one scope holding `spans`. */
+/** A start time for spans whose test is about something else (a span without one is rejected). */
+const START = '1700000000000000000';
+
+/** OTLP/JSON of one resource with one scope holding `spans` (each given {@link START} unless it has a start). */
 function jsonRequest(spans: object[], resourceAttributes: object[] = []): string {
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: resourceAttributes }, scopeSpans: [{ scope: { name: 'lib' }, spans }] }] });
+  const timed = spans.map((span) => ('startTimeUnixNano' in span ? span : { startTimeUnixNano: START, ...span }));
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: resourceAttributes }, scopeSpans: [{ scope: { name: 'lib' }, spans: timed }] }] });
 }
 
 describe('decodeOtlpJson', () => {
@@ -52,7 +56,7 @@ describe('decodeOtlpJson', () => {
     const mixed = jsonRequest([{ traceId: TRACE_ID, spanId: SPAN_ID, parent_span_id: 'cd'.repeat(8), start_time_unix_nano: '5' }]);
 
     expect(decodeOtlpJson(snake)).toEqual({ rows: [], rejected: 0 });
-    expect(decodeOtlpJson(mixed).rows[0]).toMatchObject({ parentSpanId: null, startUnixNanos: 0n });
+    expect(decodeOtlpJson(mixed).rows[0]).toMatchObject({ parentSpanId: null, startUnixNanos: BigInt(START) });
   });
 
   it('maps kinds and status codes out of range to unspecified and unset, and defaults the service name', () => {
@@ -116,7 +120,7 @@ describe('decodeOtlpJson', () => {
 describe('decodeOtlpProtobuf', () => {
   // Written field by field with protobufjs's Writer (field numbers from trace.proto), so the
   // decoder meets int64 values no JavaScript exporter can produce.
-  function protobufWithIntAttribute(value: string): Uint8Array {
+  function protobufWithIntAttribute(value: string, start = '18446744073709551615'): Uint8Array {
     const w = protobuf.Writer.create();
     w.uint32((1 << 3) | 2).fork(); // ExportTraceServiceRequest.resource_spans
     w.uint32((2 << 3) | 2).fork(); // ResourceSpans.scope_spans
@@ -125,7 +129,7 @@ describe('decodeOtlpProtobuf', () => {
     w.uint32((2 << 3) | 2).bytes(Buffer.from(SPAN_ID, 'hex'));
     w.uint32((5 << 3) | 2).string('raw');
     w.uint32((6 << 3) | 0).int32(4); // kind PRODUCER
-    w.uint32((7 << 3) | 1).fixed64('18446744073709551615'); // the largest fixed64
+    w.uint32((7 << 3) | 1).fixed64(start); // by default the largest fixed64
     w.uint32((9 << 3) | 2).fork(); // Span.attributes
     w.uint32((1 << 3) | 2).string('big');
     w.uint32((2 << 3) | 2).fork().uint32((3 << 3) | 0).int64(value).ldelim();
@@ -135,8 +139,8 @@ describe('decodeOtlpProtobuf', () => {
     return w.finish();
   }
 
-  it('reads int64 attributes past 2^53 as decimal strings and fixed64 times unsigned', () => {
-    const { rows } = decodeOtlpProtobuf(protobufWithIntAttribute('-9007199254740993'));
+  it('reads int64 attributes past 2^53 as decimal strings, fixed64 times exact', () => {
+    const { rows } = decodeOtlpProtobuf(protobufWithIntAttribute('-9007199254740993', '9223372036854775807'));
 
     expect(rows).toEqual([
       expect.objectContaining({
@@ -145,11 +149,20 @@ describe('decodeOtlpProtobuf', () => {
         operationName: 'raw',
         kind: 'producer',
         statusCode: 2,
-        startUnixNanos: 18_446_744_073_709_551_615n,
+        startUnixNanos: 9_223_372_036_854_775_807n,
         durationNanos: 0n,
         tags: { big: '-9007199254740993' },
       }),
     ]);
+  });
+
+  it('rejects fixed64 times past the columns (2^63)', () => {
+    const { rows, rejected, rejectionMessage } = decodeOtlpProtobuf(protobufWithIntAttribute('-9007199254740993'));
+
+    // The largest fixed64 start (2^64 - 1) does not fit a signed 64-bit column: the span is refused, said why.
+    expect(rows).toEqual([]);
+    expect(rejected).toBe(1);
+    expect(rejectionMessage).toBe('span "raw": times must be nanoseconds since 1970 below 2^63');
   });
 
   it('throws on bytes that are not protobuf', () => {

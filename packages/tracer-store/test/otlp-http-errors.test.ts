@@ -155,7 +155,7 @@ describe('partial success', () => {
 
   it('reports rejected spans in JSON for a JSON request, and an empty response when none were', async () => {
     const { url } = await receiverWith(collectingSink());
-    const span = (spanId: string) => ({ traceId: 'ab'.repeat(16), spanId, name: 'x' });
+    const span = (spanId: string) => ({ traceId: 'ab'.repeat(16), spanId, name: 'x', startTimeUnixNano: '1700000000000000000' });
     const request = (spans: object[]) => JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
 
     const partial = await send(url, { headers: JSON_TYPE, body: request([span('cd'.repeat(8)), span('short'), span('00'.repeat(8))]) });

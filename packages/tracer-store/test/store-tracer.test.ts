@@ -68,7 +68,7 @@ describe('createStoreTracer when writes fail', () => {
     const flaky: TraceStore = Object.create(store, {
       write: {
         value: (rows: Parameters<TraceStore['write']>[0]) => {
-          if (failures-- > 0) return Promise.reject(new Error('connection reset'));
+          if (failures-- > 0) return Promise.reject(Object.assign(new Error('connection reset'), { code: 'ECONNRESET' }));
           return store.write(rows);
         },
       },
@@ -80,6 +80,27 @@ describe('createStoreTracer when writes fail', () => {
     await tracer.flush();
     expect(tracer.stats()).toMatchObject({ spansBuffered: 0, spansExported: 1 });
     expect((await store.query('SELECT count(*) AS n FROM forge_traces'))[0]).toEqual({ n: 1 });
+    await tracer.shutdown();
+    await store.close();
+  });
+
+  it('finds the spans the store refuses by halving the batch, drops only those as store-rejected', async () => {
+    const store = await openTraceStore({ path: ':memory:' });
+    const refusing: TraceStore = Object.create(store, {
+      write: {
+        value: (rows: Parameters<TraceStore['write']>[0]) =>
+          rows.some((row) => row.operationName === 'poison')
+            ? Promise.reject(new Error('Conversion Error: a value the column refuses'))
+            : store.write(rows),
+      },
+    });
+    const tracer = createStoreTracer({ store: refusing, hookProcessShutdown: false });
+    for (let i = 0; i < 10; i++) tracer.endSpan(tracer.startSpan({ name: i === 3 || i === 7 ? 'poison' : `ok ${i}` }));
+    await expect(tracer.flush()).rejects.toThrow('the trace store refused 2 span(s): Conversion Error');
+    const stats = tracer.stats();
+    expect(stats).toMatchObject({ spansExported: 8, spansBuffered: 0, spansDropped: { 'store-rejected': 2 } });
+    expect(ledgerProblem(stats)).toBeUndefined();
+    expect((await store.query('SELECT count(*) AS n FROM forge_traces'))[0]).toEqual({ n: 8 });
     await tracer.shutdown();
     await store.close();
   });

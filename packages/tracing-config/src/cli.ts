@@ -57,7 +57,9 @@ async function serve(argv: readonly string[]): Promise<void> {
   try {
     store = await import('@x/tracer-store');
   } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    // Only the store itself missing: a dependency of it missing (DuckDB's binary) says so itself.
+    const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && /'@x\/tracer-store'/.test(String((error as Error).message));
+    if (!missing) throw error;
     throw new Error('serve needs the trace store: npm install @x/tracer-store');
   }
   if (argv.includes('--help')) return void process.stdout.write(`${store.SERVE_USAGE}\n`);

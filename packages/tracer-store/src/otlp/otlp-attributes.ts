@@ -9,7 +9,8 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * Collector does the same). Nested arrays and kvlists recurse: senders bound their depth.
  */
 export function attributesObject(attributes: readonly PlainKeyValue[] | undefined): JsonObject {
-  const out: Record<string, JsonValue> = {};
+  // No prototype: a key named __proto__ is a key like any other (JSON.stringify writes it).
+  const out: Record<string, JsonValue> = Object.create(null);
   for (const { key, value } of attributes ?? []) out[key ?? ''] = jsonValue(value);
   return out;
 }

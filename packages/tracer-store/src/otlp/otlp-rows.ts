@@ -47,7 +47,13 @@ export function rowsOf(request: PlainRequest, readId: IdReader): DecodedSpans {
           rejectionMessage ??= ids;
           continue;
         }
-        rows.push({ ...ids, ...shared, ...scope, ...spanFields(span, readId) });
+        const times = timesOf(span);
+        if (typeof times === 'string') {
+          rejected++;
+          rejectionMessage ??= times;
+          continue;
+        }
+        rows.push({ ...ids, ...shared, ...scope, ...times, ...spanFields(span, readId) });
       }
     }
   }
@@ -74,17 +80,32 @@ function idsOf(span: PlainSpan, readId: IdReader): SpanIds | string {
   return { traceId, spanId, parentSpanId: parentSpanId === '' || parentSpanId === ZERO_SPAN_ID ? null : parentSpanId };
 }
 
-type SpanFields = Omit<SpanRow, keyof SpanIds | 'serviceName' | 'nodeId' | 'resource' | 'scopeName' | 'scopeVersion'>;
+type SpanTimes = Pick<SpanRow, 'startUnixNanos' | 'durationNanos'>;
 
-function spanFields(span: PlainSpan, readId: IdReader): SpanFields {
+/** Largest time a row keeps: the columns are signed 64-bit. */
+const MAX_NANOS = 2n ** 63n - 1n;
+
+/**
+ * The span's start and duration, or why they cannot be stored: a start of 0 is a span without one
+ * (OTLP requires it), and times past 2^63 do not fit the columns (a protobuf decoder reads a
+ * negative or non-numeric fixed64 in JSON as such a value, or as 0).
+ */
+function timesOf(span: PlainSpan): SpanTimes | string {
   const start = nanos(span.startTimeUnixNano);
   const end = nanos(span.endTimeUnixNano);
+  const which = `span ${JSON.stringify(span.name ?? '')}`;
+  if (start === 0n) return `${which}: start_time_unix_nano is missing or 0`;
+  if (start > MAX_NANOS || end > MAX_NANOS) return `${which}: times must be nanoseconds since 1970 below 2^63`;
+  return { startUnixNanos: start, durationNanos: end > start ? end - start : 0n };
+}
+
+type SpanFields = Omit<SpanRow, keyof SpanIds | keyof SpanTimes | 'serviceName' | 'nodeId' | 'resource' | 'scopeName' | 'scopeVersion'>;
+
+function spanFields(span: PlainSpan, readId: IdReader): SpanFields {
   const code = span.status?.code;
   const links = (span.links ?? []).flatMap((link) => linkOf(link, readId));
   return {
     operationName: cut(span.name ?? '', MAX_OPERATION_NAME),
-    startUnixNanos: start,
-    durationNanos: end > start ? end - start : 0n,
     kind: SPAN_KIND_NAMES[span.kind ?? 0] ?? 'unspecified',
     statusCode: code === 1 || code === 2 ? code : 0,
     statusMessage: span.status?.message || null,
@@ -120,5 +141,5 @@ function linkOf(link: PlainLink, readId: IdReader): SpanLink[] {
 
 // fixed64 arrives as a decimal string (toObject's `longs: String`); absent means 0.
 function nanos(decimal: string | undefined): bigint {
-  return decimal === undefined ? 0n : BigInt(decimal);
+  return decimal === undefined || !/^\d+$/.test(decimal) ? 0n : BigInt(decimal);
 }

@@ -1,5 +1,6 @@
 import type { IngestOutcome, IngestSink } from '../otlp/otlp-receiver.js';
 import type { SpanRow } from '../span-row.js';
+import { isTransientStoreError } from '../store-errors.js';
 import { StoreClosedError, type TraceStore } from '../trace-store.js';
 
 interface Waiting {
@@ -17,8 +18,9 @@ const RETRY_AFTER_SECONDS = 2;
  * write at a time takes as many queued requests as fit in {@link MAX_ROWS_PER_WRITE} rows (a
  * transaction per write costs more than its rows, so many small OTLP requests are cheaper together).
  * Each request is answered when its own rows are committed. A full queue answers 'busy' (the sender
- * retries after Retry-After); a failed write answers 'busy' too (a database restarting is the
- * common case, and the sender's retries are bounded), except on a closed store ('failed').
+ * retries after Retry-After), and so does a write that failed for a reason that passes (a database
+ * restarting); spans the store refuses as they are answer 'failed' (500: sending them again would
+ * not help), and so does a closed store.
  */
 export class IngestQueue implements IngestSink {
   readonly #store: TraceStore;
@@ -27,6 +29,7 @@ export class IngestQueue implements IngestSink {
   #pendingSpans = 0;
   #writing = false;
   #rejectedBusy = 0;
+  #lastRefusal = '';
 
   constructor(store: TraceStore, maxPendingSpans: number) {
     this.#store = store;
@@ -56,20 +59,32 @@ export class IngestQueue implements IngestSink {
     while (this.#waiting.length > 0) {
       const batch = this.#takeBatch();
       const rows = batch.flatMap((waiting) => waiting.rows);
-      let outcome: IngestOutcome;
-      try {
-        await this.#store.write(rows);
-        outcome = { status: 'stored' };
-      } catch (error) {
-        outcome =
-          error instanceof StoreClosedError
-            ? { status: 'failed', message: 'the trace store is closed' }
-            : { status: 'busy', retryAfterSeconds: RETRY_AFTER_SECONDS };
+      const outcome = await this.#write(rows);
+      if (outcome === 'refused' && batch.length > 1) {
+        // One request's spans spoil the write for all: each is written alone, and only the
+        // requests whose own spans the store refuses are answered 'failed'.
+        for (const waiting of batch) {
+          const alone = await this.#write(waiting.rows);
+          waiting.settle(alone === 'refused' ? refusedOutcome(this.#lastRefusal) : alone);
+        }
+      } else {
+        for (const waiting of batch) waiting.settle(outcome === 'refused' ? refusedOutcome(this.#lastRefusal) : outcome);
       }
       this.#pendingSpans -= rows.length;
-      for (const waiting of batch) waiting.settle(outcome);
     }
     this.#writing = false;
+  }
+
+  async #write(rows: readonly SpanRow[]): Promise<IngestOutcome | 'refused'> {
+    try {
+      await this.#store.write(rows);
+      return { status: 'stored' };
+    } catch (error) {
+      if (error instanceof StoreClosedError) return { status: 'failed', message: 'the trace store is closed' };
+      if (isTransientStoreError(error)) return { status: 'busy', retryAfterSeconds: RETRY_AFTER_SECONDS };
+      this.#lastRefusal = error instanceof Error ? error.message : String(error);
+      return 'refused';
+    }
   }
 
   #takeBatch(): Waiting[] {
@@ -87,4 +102,8 @@ export class IngestQueue implements IngestSink {
   async idle(): Promise<void> {
     while (this.#writing || this.#waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+function refusedOutcome(message: string): IngestOutcome {
+  return { status: 'failed', message: `the trace store refused these spans: ${message}` };
 }

@@ -62,12 +62,14 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 
 function time(name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  if (/^\d{10,}$/.test(value)) return new Date(Number(value));
+  // Epoch seconds (10 digits, as Unix tools print them) or milliseconds (13, as Date.now()).
+  if (/^\d{10}$/.test(value)) return new Date(Number(value) * 1000);
+  if (/^\d{13}$/.test(value)) return new Date(Number(value));
   const ago = parseDuration(value);
   if (ago !== undefined && !/^\d{4}-/.test(value)) return new Date(Date.now() - ago);
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {
-    throw new ApiError(400, `${name} must be an ISO time (2026-11-22T10:00:00Z), milliseconds since the epoch, or a duration before now (1h), got '${value}'`, name);
+    throw new ApiError(400, `${name} must be an ISO time (2026-11-22T10:00:00Z), seconds (10 digits) or milliseconds (13) since the epoch, or a duration before now (1h), got '${value}'`, name);
   }
   return date;
 }

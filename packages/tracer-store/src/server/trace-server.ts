@@ -36,6 +36,11 @@ export interface TraceServer {
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+/**
+ * OTLP requests read or decoded at once, at most (each up to the receiver's 16 MiB as sent and
+ * 64 MiB decoded); more get 503 and their senders retry.
+ */
+const MAX_OTLP_IN_FLIGHT = 16;
 
 /**
  * The store's server: the OTLP/HTTP receiver (`POST /v1/traces`, protobuf or JSON, gzip) and the
@@ -58,16 +63,33 @@ export async function startTraceServer(options: TraceServerOptions): Promise<Tra
   const receiveOtlp = createOtlpReceiver(queue);
   const authorized = token === undefined ? () => true : bearerCheck(token);
 
+  let otlpInFlight = 0;
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     if (!authorized(req)) {
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
       res.end(JSON.stringify(new ApiError(401, 'this server needs Authorization: Bearer <token>').body()));
       return;
     }
-    if (url.pathname === '/v1/traces') return receiveOtlp(req, res);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // A request line no URL parser takes (GET //[): one bad request must not end the server.
+      return sendJson(res, 400, new ApiError(400, 'the request target is not a valid URL path').body());
+    }
+    if (url.pathname === '/v1/traces') {
+      // Bodies are read whole before they are queued: how many are read at once bounds memory.
+      if (otlpInFlight >= MAX_OTLP_IN_FLIGHT) {
+        res.writeHead(503, { 'retry-after': '1', connection: 'close', 'content-type': 'application/json' });
+        return void res.end(JSON.stringify(new ApiError(503, 'too many OTLP requests in progress; retry').body()));
+      }
+      otlpInFlight++;
+      res.once('close', () => otlpInFlight--);
+      return receiveOtlp(req, res);
+    }
     void route(req, res, url);
   });
+  server.on('clientError', (_error, socket) => socket.destroy());
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     try {
@@ -122,9 +144,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function bearerCheck(token: string): (req: IncomingMessage) => boolean {
-  const expected = Buffer.from(`Bearer ${token}`);
+  const expected = Buffer.from(`bearer ${token}`);
   return (req) => {
-    const given = Buffer.from(req.headers.authorization ?? '');
+    // The scheme is case-insensitive (RFC 9110); the token is not.
+    const header = req.headers.authorization ?? '';
+    const given = Buffer.from(header.slice(0, 7).toLowerCase() + header.slice(7));
     // Same length first: timingSafeEqual needs it, and the length of a guess tells nothing useful.
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
