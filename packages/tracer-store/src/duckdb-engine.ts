@@ -20,6 +20,8 @@ export class DuckDbEngine implements StoreEngine {
   readonly #reader: DuckDBConnection;
   readonly #writes = new SerialQueue();
   readonly #reads = new SerialQueue();
+  /** Staging tables made outside any transaction: they last as long as the connection. */
+  readonly #prepared = new Set<string>();
 
   private constructor(instance: DuckDBInstance, writer: DuckDBConnection, reader: DuckDBConnection) {
     this.#instance = instance;
@@ -52,6 +54,17 @@ export class DuckDbEngine implements StoreEngine {
     return this.#reads.run(() => run(this.#reader, sql, params));
   }
 
+  /** Makes the staging tables of these batch shapes now, outside any write (each saved ~2 ms a write). */
+  prepareBatches(shapes: readonly (readonly BatchColumn[])[]): Promise<void> {
+    return this.#writes.run(async () => {
+      for (const columns of shapes) {
+        const table = stagedTable(columns);
+        await this.#writer.run(createStaged(table, columns));
+        this.#prepared.add(table);
+      }
+    });
+  }
+
   write<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     return this.#writes.run(async () => {
       await this.#writer.run('BEGIN TRANSACTION');
@@ -74,11 +87,10 @@ export class DuckDbEngine implements StoreEngine {
   }
 
   async #withBatch(columns: readonly BatchColumn[], rows: readonly (readonly unknown[])[], sql: string): Promise<Row[]> {
-    const table = `staged_${columns.map((column) => column.name).join('_').slice(0, 40)}_${columns.length}`;
-    // Created in the write's transaction, so never remembered across writes: a rolled-back write
-    // takes its CREATE with it, and the next write must make the table again.
-    const definition = columns.map((column) => `${column.name} ${STAGED_TYPES[column.type]}`).join(', ');
-    await this.#writer.run(`CREATE TEMP TABLE IF NOT EXISTS ${table} (${definition})`);
+    const table = stagedTable(columns);
+    // A shape not prepared is made in the write's transaction, so it is not remembered: a
+    // rolled-back write takes its CREATE with it.
+    if (!this.#prepared.has(table)) await this.#writer.run(createStaged(table, columns));
     await this.#writer.run(`DELETE FROM ${table}`);
     const appender = await this.#writer.createAppender(table, null, 'temp');
     try {
@@ -98,6 +110,14 @@ export class DuckDbEngine implements StoreEngine {
     this.#reader.closeSync();
     this.#instance.closeSync();
   }
+}
+
+function stagedTable(columns: readonly BatchColumn[]): string {
+  return `staged_${columns.map((column) => column.name).join('_').slice(0, 40)}_${columns.length}`;
+}
+
+function createStaged(table: string, columns: readonly BatchColumn[]): string {
+  return `CREATE TEMP TABLE IF NOT EXISTS ${table} (${columns.map((column) => `${column.name} ${STAGED_TYPES[column.type]}`).join(', ')})`;
 }
 
 function appendRow(appender: DuckDBAppender, columns: readonly BatchColumn[], row: readonly unknown[]): void {

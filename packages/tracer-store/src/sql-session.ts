@@ -31,6 +31,8 @@ export interface StoreEngine {
   query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Runs `work` in one transaction, after every write this engine started before it. */
   write<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Prepares what batches of these shapes need, ahead of the first write (DuckDB: staging tables). */
+  prepareBatches?(shapes: readonly (readonly BatchColumn[])[]): Promise<void>;
   /** Housekeeping the engine does on its own schedule, now (PostgreSQL: partitions and retention). */
   maintain?(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { DuckDbEngine } from './duckdb-engine.js';
 import { evict, type Evicted } from './embedded-eviction.js';
-import { SpanWriter, type WriteResult } from './ingest.js';
+import { BATCH_SHAPES, SpanWriter, type WriteResult } from './ingest.js';
 import { PostgresEngine } from './postgres-engine.js';
 import type { Row, SqlSession, StoreEngine } from './sql-session.js';
 import type { SpanRow } from './span-row.js';
@@ -106,6 +106,7 @@ export async function openTraceStore(options?: TraceStoreOptions): Promise<Trace
   const resolved = resolveStoreOptions(options);
   if (resolved.engine === 'duckdb') {
     const engine = await DuckDbEngine.open(resolved.path);
+    await engine.prepareBatches(BATCH_SHAPES);
     const [count] = await engine.query('SELECT count(*) AS n FROM forge_traces');
     const store = new SqlTraceStore(engine, resolved, Number(count?.n ?? 0));
     await store.maintain();
