@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { integerValue, jsonValue } from './row-values.js';
-import { schemaStatements } from './schema.js';
+import { ensureSchema } from './schema.js';
 import { SerialQueue } from './serial-queue.js';
 import type { BatchColumn, Row, SqlSession, StoreEngine } from './sql-session.js';
 
@@ -46,7 +46,14 @@ export class DuckDbEngine implements StoreEngine {
     const reader = await instance.connect();
     // Timestamps are absolute; UTC keeps casts from TIMESTAMP the same on every machine.
     for (const connection of [writer, reader]) await connection.run(`SET TimeZone = 'UTC'`);
-    for (const statement of schemaStatements('duckdb')) await writer.run(statement);
+    try {
+      await ensureSchema('duckdb', (sql) => run(writer, sql), path);
+    } catch (error) {
+      writer.closeSync();
+      reader.closeSync();
+      instance.closeSync();
+      throw error;
+    }
     return new DuckDbEngine(instance, writer, reader);
   }
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { int8Text } from './row-values.js';
-import { schemaStatements } from './schema.js';
+import { ensureSchema } from './schema.js';
 import { SerialQueue } from './serial-queue.js';
 import type { BatchColumn, Row, SqlSession, StoreEngine } from './sql-session.js';
 import { PostgresPartitions, type PartitionOptions } from './postgres-partitions.js';
@@ -75,7 +75,7 @@ export class PostgresEngine implements StoreEngine {
       const client = await pool.connect();
       try {
         await client.query('SELECT pg_advisory_lock(4242001)');
-        for (const statement of schemaStatements('postgres')) await client.query(statement);
+        await ensureSchema('postgres', async (sql) => (await client.query(sql)).rows as Row[], `at ${redactUrl(url)}`);
         await client.query('SELECT pg_advisory_unlock(4242001)');
       } finally {
         client.release();

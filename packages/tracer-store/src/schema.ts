@@ -131,3 +131,36 @@ export const SPAN_COLUMNS = [
   'dropped_links_count',
   'span_key',
 ] as const;
+
+/**
+ * The tables' version, kept in `forge_schema`. A store made by another version is refused with a
+ * message rather than written with a shape its tables do not have (there are no migrations yet:
+ * the package is at 0.x).
+ */
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Creates the tables (see {@link schemaStatements}) and records the version, or throws when the
+ * database holds tables of another version. `run` runs one statement and returns its rows.
+ */
+export async function ensureSchema(dialect: Dialect, run: (sql: string) => Promise<Record<string, unknown>[]>, where: string): Promise<void> {
+  const tables = await run(
+    dialect === 'duckdb'
+      ? "SELECT table_name FROM information_schema.tables WHERE table_name IN ('forge_traces', 'forge_schema') AND table_schema = 'main'"
+      : "SELECT table_name FROM information_schema.tables WHERE table_name IN ('forge_traces', 'forge_schema') AND table_schema = current_schema()",
+  );
+  const names = new Set(tables.map((row) => String(row.table_name)));
+  if (names.has('forge_traces')) {
+    const [row] = names.has('forge_schema') ? await run('SELECT max(version) AS version FROM forge_schema') : [];
+    const version = row?.version === undefined || row.version === null ? undefined : Number(row.version);
+    if (version !== SCHEMA_VERSION) {
+      throw new Error(
+        `the trace store ${where} has tables of ${version === undefined ? 'an earlier version' : `schema version ${version}`}, and this @x/tracer-store writes version ${SCHEMA_VERSION}: move it away (or drop its forge_* tables) to start a new one`,
+      );
+    }
+  }
+  for (const statement of schemaStatements(dialect)) await run(statement);
+  await run('CREATE TABLE IF NOT EXISTS forge_schema (version INTEGER NOT NULL)');
+  const [recorded] = await run('SELECT count(*) AS n FROM forge_schema');
+  if (Number(recorded?.n ?? 0) === 0) await run(`INSERT INTO forge_schema VALUES (${SCHEMA_VERSION})`);
+}

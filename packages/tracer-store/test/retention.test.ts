@@ -4,7 +4,11 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '@x/tracer-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openTraceStore } from '../src/index.js';
+import { SCHEMA_VERSION } from '../src/schema.js';
 import { freshDatabase } from './support/engines.js';
 import { nanosAgo, spanRow } from './support/span-rows.js';
 
@@ -46,6 +50,21 @@ describe('the embedded store (DuckDB) caps', () => {
     expect(store.stats()).toMatchObject({ tracesEvicted: 1, spansEvicted: 2, spansStored: 1 });
     expect((await store.searchTraces()).map((trace) => trace.trace_id)).toEqual([spanRow({ trace: 'new', span: '1' }).traceId]);
     await store.close();
+  });
+
+  it('refuses a file whose tables are of another version, saying what to do', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'x-tracing-schema-'));
+    const path = join(folder, 'traces.duckdb');
+    const store = await openTraceStore({ path });
+    await store.query('UPDATE forge_schema SET version = 1');
+    await store.close();
+    await expect(openTraceStore({ path })).rejects.toThrow(
+      `the trace store ${path} has tables of schema version 1, and this @x/tracer-store writes version ${SCHEMA_VERSION}: move it away`,
+    );
+    // The refused open let go of the file: once it is moved away, a new store opens there.
+    rmSync(path);
+    await (await openTraceStore({ path })).close();
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('refuses bad options, saying what is allowed', async () => {
