@@ -20,7 +20,8 @@ for (const name of names) {
   assert.ok(existsSync(`${dir}/README.md`), problem('no README.md'));
   assert.ok(pkg.engines?.node, problem('no engines.node'));
   assert.deepEqual(
-    readdirSync(dir).filter((file) => !['LICENSE', 'README.md', 'package.json', 'dist', 'src'].includes(file)),
+    // web-dist: the viewer's built page, shipped so that serving it needs no build.
+    readdirSync(dir).filter((file) => !['LICENSE', 'README.md', 'package.json', 'dist', 'src', 'web-dist'].includes(file)),
     [],
     problem('unexpected files'),
   );

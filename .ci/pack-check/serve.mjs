@@ -30,8 +30,16 @@ assert.equal(sent.status, 200);
 const trace = await (await fetch(`${url}/_api/traces/${traceId}`)).json();
 assert.equal(trace.spans[0].operation_name, 'pack-check');
 assert.equal(trace.spans[0].service_name, 'pack');
+// The viewer ships built in @x/trace-viewer's tarball: the page and its script are served.
+const page = await fetch(`${url}/`);
+assert.equal(page.status, 200);
+assert.match(page.headers.get('content-type'), /^text\/html/);
+const html = await page.text();
+const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+assert.ok(script, 'the viewer page names its script');
+assert.equal((await fetch(`${url}${script}`)).status, 200);
 child.kill('SIGTERM');
 const code = await new Promise((resolve) => child.on('exit', resolve));
 clearTimeout(deadline);
 assert.equal(code, 0, 'x-tracing serve exits 0 on SIGTERM');
-console.log(`npx x-tracing serve stored a span over OTLP and served it at ${url}/_api/traces/:id`);
+console.log(`npx x-tracing serve stored a span over OTLP, served it at ${url}/_api/traces/:id, and served the viewer at ${url}/`);
