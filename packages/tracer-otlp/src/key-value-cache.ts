@@ -20,6 +20,11 @@ type Scalar = string | number | boolean;
  */
 export class KeyValueCache {
   readonly #byKey = new Map<string, Map<Scalar, Uint8Array>>();
+  /**
+   * The last attribute found at each index of a list: spans of one instrumentation list the same
+   * keys in the same order, mostly with the same values, so this comparison spares the two lookups.
+   */
+  readonly #lastAt: { key: string; value: Scalar; bytes: Uint8Array }[] = [];
   readonly #scratch = new ProtoWriter(256);
   readonly #encode: (w: ProtoWriter, key: string, value: AttributeValue) => void;
 
@@ -28,8 +33,26 @@ export class KeyValueCache {
     this.#encode = encode;
   }
 
-  /** The encoded KeyValue body of `key` = `value`, or undefined when it is not kept (write it out). */
-  encoded(key: string, value: AttributeValue): Uint8Array | undefined {
+  /**
+   * The encoded KeyValue body of `key` = `value` (at `index` of its attribute list), or undefined
+   * when it is not kept (write it out).
+   */
+  encoded(key: string, value: AttributeValue, index: number): Uint8Array | undefined {
+    const last = this.#lastAt[index];
+    if (last !== undefined && last.key === key && last.value === value) return last.bytes;
+    const bytes = this.#lookUp(key, value);
+    if (bytes !== undefined && index < MAX_KEYS) {
+      if (last === undefined) this.#lastAt[index] = { key, value: value as Scalar, bytes };
+      else {
+        last.key = key;
+        last.value = value as Scalar;
+        last.bytes = bytes;
+      }
+    }
+    return bytes;
+  }
+
+  #lookUp(key: string, value: AttributeValue): Uint8Array | undefined {
     const type = typeof value;
     if (type !== 'string' && type !== 'number' && type !== 'boolean') return undefined;
     if (type === 'string' && (value as string).length > MAX_VALUE_LENGTH) return undefined;

@@ -61,7 +61,7 @@ export function keyValues(w: ProtoWriter, field: number, list: AttributeList, ca
   for (let i = 0; i < list.length; i += 2) {
     const key = list[i] as string;
     const value = list[i + 1] as AttributeValue;
-    const encoded = cache?.encoded(key, value);
+    const encoded = cache?.encoded(key, value, i >> 1);
     if (encoded !== undefined) {
       w.tag(field, WIRE_LENGTH);
       w.varint(encoded.length);
