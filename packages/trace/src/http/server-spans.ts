@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { SpanKind } from '@x/tracer-core';
 import { extract } from '../propagation/propagation.js';
-import { activeSpan, runWith } from '../span-context.js';
+import { activeSpan, applyWith } from '../span-context.js';
 import type { Span } from '../span.js';
 import type { Tracer } from '../tracer.js';
 import { isIgnored, type ResolvedHttpOptions } from './http-options.js';
@@ -118,7 +118,7 @@ function patchServer(server: Server & { [PATCHED]?: true }): void {
     server.emit = function (this: Server, event: string | symbol, request?: unknown) {
       if (REQUEST_EVENTS.has(event) && typeof request === 'object' && request !== null) {
         const entry = (request as Carrying)[ENTRY];
-        if (entry !== undefined) return runWith(entry === IGNORED ? undefined : (entry as ServerSpan).span, Reflect.apply, emit, this, arguments) as boolean;
+        if (entry !== undefined) return applyWith(entry === IGNORED ? undefined : (entry as ServerSpan).span, emit, this, arguments) as boolean;
       }
       return Reflect.apply(emit, this, arguments) as boolean;
     } as Server['emit'];
@@ -145,7 +145,7 @@ function runEmitsIn<E extends IncomingMessage | ServerResponse>(emitter: E, wrap
 
 /** Runs `emit` with `span` current, unless nobody listens to `event`: then there is no code to run in it. */
 function emitIn(emitter: EventEmitter, span: Span, emit: EmitterEmit, event: string | symbol, args: IArguments): boolean {
-  return (emitter.listenerCount(event) === 0 ? Reflect.apply(emit, emitter, args) : runWith(span, Reflect.apply, emit, emitter, args)) as boolean;
+  return (emitter.listenerCount(event) === 0 ? Reflect.apply(emit, emitter, args) : applyWith(span, emit, emitter, args)) as boolean;
 }
 
 /** The request's `emit`: its listeners (`data`, `end`) run in its span. */
