@@ -10,15 +10,6 @@ import { createRetryingTransport } from './retrying-transport.js';
 import { WIRE_FORMATS } from './wire-format.js';
 
 /**
- * Spans per export request unless `maxExportBatchSize` says otherwise: more than the core's 512.
- * A request costs CPU mostly for being a request (undici, the syscalls, waking the receiver):
- * sending 64, 512 and 2048 HTTP server spans to a local receiver cost ~330, ~420 and ~515 µs of
- * CPU a request on the benchmark's VM, so ~0.8 µs a span at 512 against ~0.25 at 2048. A full
- * batch of typical spans (300-1000 bytes) stays well under `maxRequestBytes`.
- */
-export const OTLP_EXPORT_BATCH_SIZE = 2048;
-
-/**
  * The production tracer: buffers inline (the core's bounded buffer) and exports to any OTLP
  * receiver, over HTTP (protobuf by default, or JSON) or gRPC. Retries what the spec says within `timeoutMillis`; keeps
  * spans buffered while the receiver is down (up to the buffer caps, overflow counted); counts every
@@ -57,7 +48,6 @@ export function createOtlpTracer(options?: OtlpTracerOptions): BufferedTracer {
   });
   return createBufferedTracer(name, exporter, {
     ...given,
-    maxExportBatchSize: given.maxExportBatchSize ?? OTLP_EXPORT_BATCH_SIZE,
     maxConcurrentExports: otlp.maxConcurrentRequests,
     // The exporter keeps its own deadline; the scheduler's watchdog only catches a stuck one. Capped
     // so that the longest timeoutMillis allowed does not make a watchdog longer than Node's timers.

@@ -255,21 +255,6 @@ describe('createOtlpTracer against a real receiver on 127.0.0.1', () => {
     expect(ledgerProblem(t.stats())).toBeUndefined();
   });
 
-  it('sends 2048 spans a request by default (OTLP_EXPORT_BATCH_SIZE); maxExportBatchSize still sets it', async () => {
-    const r = await receiver();
-    const t = tracer({ url: r.url });
-    record(t, 2049);
-    await t.flush();
-    // Two requests in flight at once (maxConcurrentRequests): they may arrive in either order.
-    const sizes = (requests: typeof r.requests) => requests.map((request) => request.request.resourceSpans[0].scopeSpans[0].spans.length as number).sort((a, b) => b - a);
-    expect(sizes(r.requests)).toEqual([2048, 1]);
-    const small = await receiver();
-    const t2 = tracer({ url: small.url, maxExportBatchSize: 512 });
-    record(t2, 1025);
-    await t2.flush();
-    expect(sizes(small.requests)).toEqual([512, 512, 1]);
-  });
-
   it('keeps at most maxConcurrentRequests requests in flight', async () => {
     const r = await receiver();
     r.script(...Array.from({ length: 10 }, () => ({ delayMillis: 30 })));
