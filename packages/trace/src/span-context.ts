@@ -107,6 +107,15 @@ export function runInSpan<T>(span: Span, previous: Span | undefined, fn: (span: 
   return storage.run(span, fn, span);
 }
 
+/**
+ * Calls `fn` on `thisArg` with `args` (an `arguments` object or an array) with `span` (or no span)
+ * current: {@link runWith} for wrappers that pass their arguments on, without a rest array and a
+ * spread of their own on every call.
+ */
+export function applyWith(span: Span | undefined, fn: Function, thisArg: unknown, args: ArrayLike<unknown>): unknown {
+  return storage.run(span as Span, Reflect.apply, fn, thisArg, args);
+}
+
 /** Runs `fn(...args)` with `span` (or no span) current. */
 export function runWith<A extends unknown[], T>(span: Span | undefined, fn: (...args: A) => T, ...args: A): T {
   return storage.run(span as Span, fn, ...args);

@@ -82,6 +82,12 @@ export class Span implements SpanHandle {
   armed = false;
   /** In the runtime's live table (opened by `start`/`startSpan`): removed from it when it ends. @internal */
   registered = false;
+  /**
+   * What the automatic HTTP instrumentation keeps for a server span, so `setHttpRoute` finds it
+   * from the current span (see `http/server-spans.ts`): a field, not a WeakMap entry per request.
+   * @internal
+   */
+  httpServer: object | undefined = undefined;
   readonly #runtime: TraceRuntime | undefined;
   readonly #scope: InstrumentationScope;
   #plugin: TracerPlugin | undefined;

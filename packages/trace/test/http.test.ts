@@ -244,6 +244,36 @@ describe('what a review found', () => {
       ['example.com', undefined, '/abs', 'q=1'],
     ]);
   });
+
+  it.each([false, true])('Host and User-Agent as request.headers has them, however spelled or repeated (joinDuplicateHeaders %s)', async (joinDuplicateHeaders) => {
+    instrumentation = instrumentHttp({ client: false, fetch: false });
+    const seen: [unknown, unknown][] = [];
+    const server = http.createServer({ joinDuplicateHeaders }, (req, res) => {
+      seen.push([req.headers.host, req.headers['user-agent']]);
+      res.end();
+    });
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const raw = (lines: string[]) =>
+      new Promise<void>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.end(`${lines.join('\r\n')}\r\nConnection: close\r\n\r\n`));
+        socket.on('error', reject).on('close', () => resolve()).resume();
+      });
+    await raw(['GET /a HTTP/1.1', 'HOST: one.example:81', 'user-AGENT: first/1', 'User-Agent: second/2']);
+    await raw(['GET /b HTTP/1.1', 'host: two.example:82', 'Host: three.example:83', 'USER-AGENT: only/1']);
+    await raw(['GET /c HTTP/1.1', 'Host: one.example:81']);
+    const traced = byKind(await spans(3), SpanKind.SERVER);
+    expect(seen).toHaveLength(3);
+    expect(traced.map((span) => [span.attributes['server.address'], span.attributes['server.port'], span.attributes['user_agent.original']])).toEqual(
+      seen.map(([host, agent]) => {
+        const text = String(host);
+        const colon = text.lastIndexOf(':');
+        return [text.slice(0, colon), Number(text.slice(colon + 1)), agent];
+      }),
+    );
+  });
 });
 
 describe('client spans', () => {

@@ -156,6 +156,33 @@ describe('OTLP encoders', () => {
     expect(ours).toEqual(stringInts(theirs));
   });
 
+  it('protobuf: attributes that repeat (copied from the encoder\'s cache) and those past its caps decode as OpenTelemetry\'s do', () => {
+    const spans: FinishedSpan[] = [];
+    const recorder = new SpanRecorder({ spanLimits: { attributeCountLimit: 256 } }, new TracerCounters(), (s) => spans.push(s));
+    // The same values over and over, values of one key past its cap, look-alike values of other
+    // types ('1', 1, true, 'true', 1.5, -0), long strings, and more keys than the cache keeps.
+    for (let i = 0; i < 40; i++) {
+      const attributes: Record<string, string | number | boolean | string[]> = {
+        'http.request.method': 'GET',
+        'url.path': `/users/${i % 20}`,
+        same: i % 2 === 0 ? '1' : 1,
+        flag: i % 3 === 0 ? true : 'true',
+        ratio: i % 2 === 0 ? 1.5 : -0,
+        long: 'x'.repeat(60 + i),
+        list: ['a', String(i)],
+      };
+      for (let k = 0; k < 5; k++) attributes[`key.${i}.${k}`] = k;
+      const span = recorder.startSpan({ name: 'GET', kind: SpanKind.SERVER, startTimeUnixNanos: T0, attributes });
+      recorder.endSpan(span, T0 + 1_000n);
+    }
+    const encoder = createProtobufEncoder(HEADER);
+    const theirs = decodeRequest(ProtobufTraceSerializer.serializeRequest(toReadableSpans(spans, RESOURCE, DEFAULT_SCOPE))!);
+    // Twice through one encoder: the second request is written from what the first one cached.
+    expect(decodeRequest(encodeAll(encoder, spans))).toEqual(theirs);
+    expect(decodeRequest(encodeAll(encoder, spans))).toEqual(theirs);
+    expect(Buffer.from(encodeAll(encoder, spans))).toEqual(Buffer.from(encodeAll(createProtobufEncoder(HEADER), spans)));
+  });
+
   it.each(ENCODERS)('%s: one ScopeSpans per distinct scope, in first-seen order; spans without one under the configured scope', (_name, encoder, read) => {
     expect(groupsOf(read(encodeAll(encoder(), recordScopedSpans())))).toEqual(SCOPED_GROUPS);
   });
