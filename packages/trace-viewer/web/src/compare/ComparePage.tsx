@@ -1,0 +1,134 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { searchTraces } from '../api.ts';
+import type { TraceSummary } from '../api-types.ts';
+import { formatAgo, formatDelta, formatDuration } from '../format.ts';
+import { navigate } from '../router.ts';
+import { serviceColor } from '../service-colors.ts';
+import { useTrace, type LoadedTrace } from '../trace/use-trace.ts';
+import { compareTraces } from './compare-model.ts';
+
+/** Groups shown at most: past that the slowdown is in the first rows anyway. */
+const MAX_ROWS = 400;
+
+export function ComparePage({ a, b }: { a: string; b: string }) {
+  if (a === '' || b === '') return <ComparePicker a={a} b={b} />;
+  return <CompareView key={`${a}-${b}`} a={a} b={b} />;
+}
+
+function CompareView({ a, b }: { a: string; b: string }) {
+  const left = useTrace(a);
+  const right = useTrace(b);
+  const rows = useMemo(
+    () => (left.state === 'ready' && right.state === 'ready' ? compareTraces(left.model, right.model) : undefined),
+    [left, right],
+  );
+  if (left.state === 'failed' || right.state === 'failed') {
+    return <main class="compare-page"><p class="error-text" role="alert">{left.state === 'failed' ? left.message : (right as { message: string }).message}</p></main>;
+  }
+  if (left.state !== 'ready' || right.state !== 'ready' || rows === undefined) return <main class="compare-page"><p role="status">Loading both traces…</p></main>;
+  const total = right.model.durationMillis - left.model.durationMillis;
+  const largest = Math.max(...rows.map((row) => Math.abs(row.selfDeltaMillis)), 0.001);
+  return (
+    <main class="compare-page">
+      <h1>Compare traces</h1>
+      <div class="compare-sides">
+        <TraceCard label="A" loaded={left} />
+        <TraceCard label="B" loaded={right} />
+        <div class="compare-total">
+          <span class="hint">B against A</span>
+          <strong class={total > 0 ? 'slower' : 'faster'} data-testid="total-delta">{formatDelta(total)}</strong>
+          <span class="hint">{total > 0 ? 'slower' : 'faster'}</span>
+        </div>
+      </div>
+      {left.response.summary.root_operation !== right.response.summary.root_operation && (
+        <p class="status-warning" role="note">These traces have different root operations: only spans in the same place in both line up.</p>
+      )}
+      <p class="hint">Spans line up by service, operation and the operations above them; repeated spans add up. Sorted by the change in self time (time in the span itself, not waiting on its children): what got slower comes first.</p>
+      <table class="compare-table" aria-label="Span groups, A against B">
+        <thead>
+          <tr>
+            <th scope="col">Operation</th><th scope="col">Service</th>
+            <th scope="col" class="num">A</th><th scope="col" class="num">B</th>
+            <th scope="col" class="num">Δ duration</th><th scope="col" class="num">Δ self time</th><th scope="col">Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.slice(0, MAX_ROWS).map((row) => (
+            <tr key={row.key} class={row.countA === 0 ? 'only-b' : row.countB === 0 ? 'only-a' : ''}>
+              <td style={{ paddingLeft: `${Math.min(row.depth, 20) * 12 + 8}px` }} class="operation-name">{row.operation}</td>
+              <td><span class="service-dot" style={{ background: serviceColor(row.service) }} aria-hidden="true" />{row.service}</td>
+              <td class="num">{side(row.countA, row.millisA)}</td>
+              <td class="num">{side(row.countB, row.millisB)}</td>
+              <td class={`num ${row.deltaMillis > 0 ? 'slower' : row.deltaMillis < 0 ? 'faster' : ''}`}>{formatDelta(row.deltaMillis)}</td>
+              <td class={`num ${row.selfDeltaMillis > 0 ? 'slower' : row.selfDeltaMillis < 0 ? 'faster' : ''}`}>{formatDelta(row.selfDeltaMillis)}</td>
+              <td class="delta-cell" aria-hidden="true">
+                <div class={`delta-bar ${row.selfDeltaMillis > 0 ? 'slower' : 'faster'}`} style={{ width: `${(Math.abs(row.selfDeltaMillis) / largest) * 100}%` }} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length > MAX_ROWS && <p class="hint">{rows.length - MAX_ROWS} smaller changes not shown.</p>}
+    </main>
+  );
+}
+
+function side(count: number, millis: number): string {
+  if (count === 0) return '—';
+  return count === 1 ? formatDuration(millis) : `${count}× ${formatDuration(millis)}`;
+}
+
+function TraceCard({ label, loaded }: { label: string; loaded: LoadedTrace & { state: 'ready' } }) {
+  const { summary } = loaded.response;
+  return (
+    <div class="trace-card">
+      <span class="side-label">{label}</span>
+      <a href={`/trace/${summary.trace_id}`}>{summary.root_service}: {summary.root_operation}</a>
+      <span>{formatDuration(loaded.model.durationMillis)} · {summary.span_count} spans{summary.error_count > 0 ? ` · ${summary.error_count} errors` : ''}</span>
+      <code class="hint">{summary.trace_id}</code>
+    </div>
+  );
+}
+
+/** With one trace chosen: the recent traces of the same operation to set against it. */
+function ComparePicker({ a, b }: { a: string; b: string }) {
+  const chosen = useTrace(a || b);
+  const [candidates, setCandidates] = useState<readonly TraceSummary[]>([]);
+  const [typedA, setTypedA] = useState(a);
+  const [typedB, setTypedB] = useState(b);
+  useEffect(() => {
+    if (chosen.state !== 'ready') return;
+    const { root_service, root_operation } = chosen.response.summary;
+    searchTraces(new URLSearchParams({ service: root_service, operation: root_operation, limit: '30' })).then(
+      ({ traces }) => setCandidates(traces.filter((trace) => trace.trace_id !== chosen.response.trace_id)),
+      () => setCandidates([]),
+    );
+  }, [chosen]);
+  const now = Date.now();
+  return (
+    <main class="compare-page">
+      <h1>Compare traces</h1>
+      <form class="compare-form" onSubmit={(event) => { event.preventDefault(); navigate(`/compare?a=${typedA.trim()}&b=${typedB.trim()}`); }}>
+        <label>Trace A <input name="a" value={typedA} onInput={(event) => setTypedA(event.currentTarget.value)} placeholder="trace id" spellcheck={false} /></label>
+        <label>Trace B <input name="b" value={typedB} onInput={(event) => setTypedB(event.currentTarget.value)} placeholder="trace id" spellcheck={false} /></label>
+        <button type="submit" class="primary">Compare</button>
+      </form>
+      {chosen.state === 'ready' && (
+        <section aria-labelledby="candidates-heading">
+          <h2 id="candidates-heading">Compare {chosen.response.summary.root_operation} ({formatDuration(chosen.model.durationMillis)}) with</h2>
+          <ul class="candidates">
+            {candidates.map((trace) => (
+              <li key={trace.trace_id}>
+                <a href={`/compare?a=${chosen.response.trace_id}&b=${trace.trace_id}`}>
+                  {formatDuration(trace.duration_ms)} · {trace.span_count} spans{trace.error_count > 0 ? ` · ${trace.error_count} errors` : ''} · {formatAgo(new Date(trace.start_time), now)}
+                </a>
+                <code class="hint"> {trace.trace_id.slice(0, 12)}</code>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {a === '' && b === '' && <p class="hint">Or tick two traces in the search results.</p>}
+    </main>
+  );
+}

@@ -1,0 +1,40 @@
+import type { TraceModel } from './trace-model.ts';
+
+const THRESHOLDS = [0, 0.1, 1, 5, 10, 50, 100];
+
+interface ToolbarProps {
+  readonly model: TraceModel;
+  readonly minMillis: number;
+  readonly showCritical: boolean;
+  readonly shown: number;
+  readonly onMinMillis: (millis: number) => void;
+  readonly onShowCritical: (show: boolean) => void;
+  readonly onExpandAll: () => void;
+  readonly onDepth: (depth: number) => void;
+}
+
+export function WaterfallToolbar({ model, minMillis, showCritical, shown, onMinMillis, onShowCritical, onExpandAll, onDepth }: ToolbarProps) {
+  const depths = Array.from({ length: Math.min(model.maxDepth, 8) }, (_, i) => i + 1);
+  return (
+    <div class="waterfall-toolbar" role="toolbar" aria-label="Waterfall">
+      <button type="button" onClick={onExpandAll}>Expand all</button>
+      <span class="group" role="group" aria-label="Show levels">
+        Levels
+        {depths.map((depth) => (
+          <button type="button" key={depth} onClick={() => onDepth(depth)} aria-label={`Show ${depth} level${depth === 1 ? '' : 's'}`}>{depth}</button>
+        ))}
+      </span>
+      <label>
+        Hide spans under
+        <select value={String(minMillis)} onChange={(event) => onMinMillis(Number(event.currentTarget.value))}>
+          {THRESHOLDS.map((millis) => <option key={millis} value={String(millis)}>{millis === 0 ? 'none' : `${millis} ms`}</option>)}
+        </select>
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={showCritical} onChange={(event) => onShowCritical(event.currentTarget.checked)} />
+        <span class="critical-swatch" aria-hidden="true" /> Critical path
+      </label>
+      <span class="shown" aria-live="polite">{shown} of {model.nodes.length} spans shown</span>
+    </div>
+  );
+}
