@@ -42,7 +42,12 @@ describe('compareTraces', () => {
       apiSpan({ id: 'q', parent: 'p', start: 0, duration: 5, operation: 'SELECT' }),
     ]);
 
-    expect(compareTraces(model('list'), model('detail')).filter((row) => row.operation === 'SELECT')).toHaveLength(2);
+    const selects = compareTraces(model('list'), model('detail')).filter((row) => row.operation === 'SELECT');
+
+    expect(selects.map((row) => [row.ancestors, row.countA, row.countB])).toEqual([
+      [['root', 'detail'], 0, 1],
+      [['root', 'list'], 1, 0],
+    ]);
   });
 });
 

@@ -11,5 +11,5 @@ export default async function setup(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`the viewer's browser tests need ${CHROMIUM}: install Debian's chromium (apt-get install chromium); .ci/run does`);
   }
-  await build({ configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
+  await build({ configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)), mode: 'production', logLevel: 'warn' });
 }

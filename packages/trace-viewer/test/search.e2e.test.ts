@@ -1,32 +1,17 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { launchBrowser, openPage, screenshot, texts, waitForCount } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openPage, screenshot, texts, waitForCount } from './support/browser.ts';
 import { traceId } from './support/demo-traces.ts';
-import { startTraceFixture, type TraceFixture } from './support/trace-fixture.ts';
+import type { TraceFixture } from './support/trace-fixture.ts';
+import { useViewerSuite } from './support/viewer-suite.ts';
 
-// A browser drives each test: give it room on a busy machine (the projects do not inherit the root's).
-vi.setConfig({ testTimeout: 20_000, hookTimeout: 30_000 });
-
-let fixture: TraceFixture;
-let browser: Browser;
+const suite = useViewerSuite();
 let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  [fixture, browser] = await Promise.all([startTraceFixture(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await fixture?.close();
-});
-beforeEach(async () => {
-  ({ page, errors } = await openPage(browser));
-  return async () => {
-    await page.close();
-    expect(errors).toEqual([]);
-  };
+let fixture: TraceFixture;
+beforeEach(() => {
+  ({ page, fixture } = suite);
 });
 
 async function search(fields: { service?: string; operation?: string; attributes?: string; min?: string; max?: string }): Promise<void> {
@@ -50,8 +35,8 @@ describe('the search page', () => {
     expect(page.url()).toBe(`${fixture.server.url}/search`);
     const failed = page.locator(`.result[data-trace-id="${traceId('checkout-error')}"]`);
     expect(await failed.locator('.badge.error').textContent()).toBe('4 errors');
-    expect(await failed.locator('.result-meta').textContent()).toContain('10 spans');
-    expect(await texts(page, `.result[data-trace-id="${traceId('checkout-error')}"] .service-chips li`)).toEqual(['orders 5', 'gateway 3', 'payments 2']);
+    expect(await failed.locator('.result-meta').textContent()).toContain('11 spans');
+    expect(await texts(page, `.result[data-trace-id="${traceId('checkout-error')}"] .service-chips li`)).toEqual(['orders 6', 'gateway 3', 'payments 2']);
     expect(await page.locator('.duration-bar').count()).toBe(6);
     expect(await page.locator('.scatter circle').count()).toBe(6);
     expect(await page.locator('.scatter circle.failed').count()).toBe(2);
@@ -96,7 +81,7 @@ describe('the search page', () => {
     expect(new URL(shared).searchParams.getAll('tag')).toEqual(['order.id:ord-1044']);
     expect(await page.locator('.result').getAttribute('data-trace-id')).toBe(traceId('checkout-slow'));
 
-    const { page: other } = await openPage(browser);
+    const { page: other } = await openPage(suite.browser);
     await other.goto(shared);
     await waitForCount(other, '.result', 1);
     expect(await other.inputValue('input[name=attributes]')).toBe('order.id=ord-1044');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTraceModel } from '../web/src/trace/trace-model.ts';
-import { collapsedBelowDepth, visibleRows } from '../web/src/trace/visible-rows.ts';
+import { collapsedToLevels, visibleRows } from '../web/src/trace/visible-rows.ts';
 import { apiSpan } from './support/api-spans.ts';
 
 const model = buildTraceModel('t', [
@@ -29,9 +29,10 @@ describe('visibleRows', () => {
     expect(rows.map((row) => row.hiddenShort)).toEqual([1, 1, 0]);
   });
 
-  it('collapses below a depth', () => {
-    expect([...collapsedBelowDepth(model, 1)].sort()).toEqual(['a', 'b']);
-    expect(ids(visibleRows(model, collapsedBelowDepth(model, 0)))).toEqual(['root']);
+  it('collapses to a number of levels', () => {
+    expect([...collapsedToLevels(model, 2)].sort()).toEqual(['a', 'b']);
+    expect(ids(visibleRows(model, collapsedToLevels(model, 2)))).toEqual(['root', 'a', 'b']);
+    expect(ids(visibleRows(model, collapsedToLevels(model, 1)))).toEqual(['root']);
   });
 
   it('draws 10,000 spans as rows without recursion', () => {

@@ -97,6 +97,8 @@ export function checkoutSpans(options: CheckoutOptions = {}): SpanSpec[] {
       ...(fail ? { error: 'payment gateway returned 502' } : {}),
     },
     { span: 'ord-db1', parent: 'ord', service: 'orders', operation: 'SELECT inventory', kind: 'client', startMillis: 13, durationMillis: 9, tags: { 'db.system': 'postgresql', 'db.statement': 'SELECT qty FROM inventory WHERE sku = $1' } },
+    // Parallel with the inventory query and shorter: never on the critical path.
+    { span: 'ord-cache', parent: 'ord', service: 'orders', operation: 'cache.get', kind: 'client', startMillis: 13.5, durationMillis: 2, tags: { 'cache.hit': false } },
     { span: 'ord-pay', parent: 'ord', service: 'orders', operation: 'POST /payments', kind: 'client', startMillis: 24, durationMillis: payment + 4, tags: { 'server.address': 'payments' } },
     {
       span: 'pay', parent: 'ord-pay', service: 'payments', operation: 'POST /payments', kind: 'server', startMillis: 25, durationMillis: payment + 2,

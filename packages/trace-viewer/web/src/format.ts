@@ -13,6 +13,7 @@ export function formatDuration(millis: number): string {
 
 /** `+12.3ms` / `−4.0ms`: a difference, signed. */
 export function formatDelta(millis: number): string {
+  if (Math.abs(millis) < 0.0005) return '±0';
   return `${millis < 0 ? '−' : '+'}${formatDuration(Math.abs(millis))}`;
 }
 

@@ -55,7 +55,10 @@ function CompareView({ a, b }: { a: string; b: string }) {
         <tbody>
           {rows.slice(0, MAX_ROWS).map((row) => (
             <tr key={row.key} class={row.countA === 0 ? 'only-b' : row.countB === 0 ? 'only-a' : ''}>
-              <td style={{ paddingLeft: `${Math.min(row.depth, 20) * 12 + 8}px` }} class="operation-name">{row.operation}</td>
+              <td>
+                <span class="operation-name">{row.operation}</span>
+                {row.ancestors.length > 0 && <div class="path" title={row.ancestors.join(' › ')}>under {row.ancestors.slice(-2).join(' › ')}</div>}
+              </td>
               <td><span class="service-dot" style={{ background: serviceColor(row.service) }} aria-hidden="true" />{row.service}</td>
               <td class="num">{side(row.countA, row.millisA)}</td>
               <td class="num">{side(row.countB, row.millisB)}</td>

@@ -1,4 +1,4 @@
-import type { SpanNode, TraceModel } from '../trace/trace-model.ts';
+import { ancestorsOf, type SpanNode, type TraceModel } from '../trace/trace-model.ts';
 
 /** Spans of both traces that play the same part: same service, operation and ancestor operations. */
 export interface ComparedSpans {
@@ -6,6 +6,8 @@ export interface ComparedSpans {
   readonly service: string;
   readonly operation: string;
   readonly depth: number;
+  /** The operations above, root first. */
+  readonly ancestors: readonly string[];
   readonly countA: number;
   readonly countB: number;
   /** Summed durations of the spans in each trace (0 when the trace has none). */
@@ -48,14 +50,15 @@ export function selfMillis(node: SpanNode): number {
  * traces need not have the same span ids or span counts.
  */
 export function compareTraces(a: TraceModel, b: TraceModel): ComparedSpans[] {
-  type Group = { service: string; operation: string; depth: number; count: [number, number]; millis: [number, number]; self: [number, number] };
+  type Group = { service: string; operation: string; depth: number; ancestors: string[]; count: [number, number]; millis: [number, number]; self: [number, number] };
   const groups = new Map<string, Group>();
   const add = (model: TraceModel, side: 0 | 1) => {
     for (const node of model.nodes) {
       const key = pathKey(node);
       let group = groups.get(key);
       if (group === undefined) {
-        group = { service: node.span.service_name, operation: node.span.operation_name, depth: node.depth, count: [0, 0], millis: [0, 0], self: [0, 0] };
+        const ancestors = ancestorsOf(node).map((ancestor) => ancestor.span.operation_name).reverse();
+        group = { service: node.span.service_name, operation: node.span.operation_name, depth: node.depth, ancestors, count: [0, 0], millis: [0, 0], self: [0, 0] };
         groups.set(key, group);
       }
       group.count[side]++;
@@ -66,7 +69,7 @@ export function compareTraces(a: TraceModel, b: TraceModel): ComparedSpans[] {
   add(a, 0);
   add(b, 1);
   return [...groups].map(([key, group]): ComparedSpans => ({
-    key, service: group.service, operation: group.operation, depth: group.depth,
+    key, service: group.service, operation: group.operation, depth: group.depth, ancestors: group.ancestors,
     countA: group.count[0], countB: group.count[1], millisA: group.millis[0], millisB: group.millis[1],
     selfMillisA: group.self[0], selfMillisB: group.self[1],
     deltaMillis: group.millis[1] - group.millis[0], selfDeltaMillis: group.self[1] - group.self[0],

@@ -2,8 +2,9 @@ import type { TraceSummary } from '../api-types.ts';
 import { formatDuration } from '../format.ts';
 import { navigate } from '../router.ts';
 
-const WIDTH = 800;
-const HEIGHT = 150;
+// Wide as the results column usually is, so the drawing scales little either way.
+const WIDTH = 1040;
+const HEIGHT = 140;
 const PAD = { left: 56, right: 12, top: 10, bottom: 22 };
 
 /**

@@ -26,6 +26,8 @@ export function useTraceSearch(apiParams: string, live: boolean): TraceSearch {
   }, [apiParams]);
 
   useEffect(() => {
+    // Turning live off needs no request: the list stays as it is.
+    if (!live && known.current !== undefined) return undefined;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const controller = new AbortController();

@@ -8,7 +8,7 @@ import { ancestorsOf, type TraceModel } from './trace-model.ts';
 import type { CriticalPath } from './critical-path.ts';
 import type { TraceResponse } from '../api-types.ts';
 import { useTrace } from './use-trace.ts';
-import { collapsedBelowDepth, visibleRows } from './visible-rows.ts';
+import { collapsedToLevels, visibleRows } from './visible-rows.ts';
 import { Waterfall } from './Waterfall.tsx';
 import { WaterfallToolbar } from './WaterfallToolbar.tsx';
 
@@ -86,7 +86,7 @@ function TraceView({ response, model, critical, linkedSpanId }: TraceViewProps) 
               <WaterfallToolbar
                 model={model} minMillis={minMillis} showCritical={showCritical} shown={rows.length}
                 onMinMillis={setMinMillis} onShowCritical={setShowCritical}
-                onExpandAll={() => setCollapsed(new Set())} onDepth={(depth) => setCollapsed(collapsedBelowDepth(model, depth))}
+                onExpandAll={() => setCollapsed(new Set())} onLevels={(levels) => setCollapsed(collapsedToLevels(model, levels))}
               />
               <Waterfall
                 model={model} rows={rows} collapsed={collapsed} critical={showCritical ? critical : undefined}

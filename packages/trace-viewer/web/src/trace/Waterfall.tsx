@@ -45,26 +45,34 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
 
   const selectedIndex = rows.findIndex((row) => row.node.id === selectedId);
 
-  // Keep the selected row in view; a reveal puts it in the middle.
-  const lastReveal = useRef(-1);
-  useEffect(() => {
+  /** Scrolls so that row `index` shows: just into view, or to the middle of it. */
+  const bringIntoView = (index: number, centre: boolean) => {
     const element = scroller.current;
-    if (element === null || selectedIndex < 0) return;
-    const top = selectedIndex * ROW_HEIGHT;
-    if (reveal.id === selectedId && lastReveal.current !== reveal.count) {
-      lastReveal.current = reveal.count;
-      element.scrollTop = Math.max(0, top - element.clientHeight / 2);
-    } else if (top < element.scrollTop) element.scrollTop = top;
+    if (element === null || index < 0) return;
+    const top = index * ROW_HEIGHT;
+    if (centre) element.scrollTop = Math.max(0, top - element.clientHeight / 2);
+    else if (top < element.scrollTop) element.scrollTop = top;
     else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
     setViewport({ top: element.scrollTop, height: element.clientHeight });
-  }, [selectedIndex, reveal.count, rows]);
+  };
+
+  // A reveal (a deep link, a span chosen elsewhere) centres its span once its row exists.
+  const lastReveal = useRef(-1);
+  useEffect(() => {
+    if (reveal.id !== selectedId || lastReveal.current === reveal.count || selectedIndex < 0) return;
+    lastReveal.current = reveal.count;
+    bringIntoView(selectedIndex, true);
+  }, [reveal.count, selectedIndex]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     const row = rows[selectedIndex];
     const page = Math.max(1, Math.floor(viewport.height / ROW_HEIGHT) - 1);
     const go = (index: number) => {
-      const target = rows[Math.max(0, Math.min(rows.length - 1, index))];
-      if (target) onSelect(target.node.id);
+      const at = Math.max(0, Math.min(rows.length - 1, index));
+      const target = rows[at];
+      if (target === undefined) return;
+      onSelect(target.node.id);
+      bringIntoView(at, false);
     };
     const node = row?.node;
     const open = node !== undefined && node.children.length > 0 && !collapsed.has(node.id);
@@ -81,7 +89,7 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
         break;
       case 'ArrowLeft':
         if (open) onToggle(node.id);
-        else if (node?.parent) onSelect(node.parent.id);
+        else if (node?.parent) go(rows.findIndex((other) => other.node === node.parent));
         break;
       case 'Enter': onOpen(); break;
       default: return;
@@ -106,7 +114,7 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
       </div>
       <div
         class="waterfall-scroll" ref={scroller} role="tree" tabIndex={0} aria-label={`Spans of trace ${model.traceId}`}
-        aria-activedescendant={selectedIndex >= 0 ? `span-row-${selectedId}` : undefined}
+        aria-activedescendant={selectedIndex >= first && selectedIndex < last ? `span-row-${selectedId}` : undefined}
         onScroll={(event) => setViewport({ top: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight })}
         onKeyDown={onKeyDown}
       >

@@ -10,18 +10,18 @@ interface ToolbarProps {
   readonly onMinMillis: (millis: number) => void;
   readonly onShowCritical: (show: boolean) => void;
   readonly onExpandAll: () => void;
-  readonly onDepth: (depth: number) => void;
+  readonly onLevels: (levels: number) => void;
 }
 
-export function WaterfallToolbar({ model, minMillis, showCritical, shown, onMinMillis, onShowCritical, onExpandAll, onDepth }: ToolbarProps) {
-  const depths = Array.from({ length: Math.min(model.maxDepth, 8) }, (_, i) => i + 1);
+export function WaterfallToolbar({ model, minMillis, showCritical, shown, onMinMillis, onShowCritical, onExpandAll, onLevels }: ToolbarProps) {
+  const levels = Array.from({ length: Math.min(model.maxDepth, 8) }, (_, i) => i + 1);
   return (
     <div class="waterfall-toolbar" role="toolbar" aria-label="Waterfall">
       <button type="button" onClick={onExpandAll}>Expand all</button>
       <span class="group" role="group" aria-label="Show levels">
         Levels
-        {depths.map((depth) => (
-          <button type="button" key={depth} onClick={() => onDepth(depth)} aria-label={`Show ${depth} level${depth === 1 ? '' : 's'}`}>{depth}</button>
+        {levels.map((count) => (
+          <button type="button" key={count} onClick={() => onLevels(count)} aria-label={`Show ${count} level${count === 1 ? '' : 's'}`}>{count}</button>
         ))}
       </span>
       <label>

@@ -30,9 +30,9 @@ export function visibleRows(model: TraceModel, collapsed: ReadonlySet<string>, m
   return rows;
 }
 
-/** The spans to collapse so that only `depth` levels show (0: the roots alone). */
-export function collapsedBelowDepth(model: TraceModel, depth: number): Set<string> {
+/** The spans to collapse so that `levels` levels show (1: the roots alone). */
+export function collapsedToLevels(model: TraceModel, levels: number): Set<string> {
   const collapsed = new Set<string>();
-  for (const node of model.nodes) if (node.depth >= depth && node.children.length > 0) collapsed.add(node.id);
+  for (const node of model.nodes) if (node.depth >= levels - 1 && node.children.length > 0) collapsed.add(node.id);
   return collapsed;
 }
