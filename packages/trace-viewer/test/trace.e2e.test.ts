@@ -151,6 +151,22 @@ describe('the trace page', () => {
     expect(await page.locator('.hidden-short').count()).toBeGreaterThan(0);
   });
 
+  it('zooms the timeline to a span and back', async () => {
+    await openTrace(ERROR_TRACE, `?span=${spanId('pay-api')}`);
+    await page.focus('[role=tree]');
+    await page.keyboard.press('z');
+
+    expect(await page.textContent('.zoomed')).toBe('Showing 26.0ms–54.0msShow whole trace');
+    const [bar, track] = await Promise.all([page.locator(`${row('pay-api')} .bar`).boundingBox(), page.locator(`${row('pay-api')} .time-col`).boundingBox()]);
+    expect(Math.abs(bar!.x - track!.x)).toBeLessThan(2);
+    expect(Math.abs(bar!.width - track!.width)).toBeLessThan(2);
+
+    await page.keyboard.press('Escape');
+    await page.locator('.zoomed').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Zoom timeline to it' }).click();
+    expect(await page.textContent('.zoomed')).toContain('Showing 26.0ms–54.0ms');
+  });
+
   it('downloads the trace as JSON', async () => {
     await openTrace(ERROR_TRACE);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download JSON' }).click()]);

@@ -1,5 +1,6 @@
+import { useContext } from 'preact/hooks';
 import { formatDuration, formatValue } from '../format.ts';
-import { serviceColor } from '../service-colors.ts';
+import { ServiceColors } from '../service-colors.ts';
 import { AttributeTable } from './AttributeTable.tsx';
 import type { CriticalSegment } from './critical-path.ts';
 import { offsetMillis, type SpanNode, type TraceModel } from './trace-model.ts';
@@ -9,16 +10,19 @@ interface SpanDetailsProps {
   readonly node: SpanNode;
   readonly critical: readonly CriticalSegment[] | undefined;
   readonly onSelectSpan: (id: string) => void;
+  /** Fits the timeline to this span. */
+  readonly onZoom: () => void;
 }
 
 /** Everything about one span: where it sits, how it ended, its attributes, events and links. */
-export function SpanDetails({ model, node, critical, onSelectSpan }: SpanDetailsProps) {
+export function SpanDetails({ model, node, critical, onSelectSpan, onZoom }: SpanDetailsProps) {
+  const colorOf = useContext(ServiceColors);
   const { span } = node;
   const onPath = critical?.reduce((sum, segment) => sum + segment.endMillis - segment.startMillis, 0) ?? 0;
   return (
     <div class="details" data-span-id={node.id}>
       <h2>
-        <span class="service-dot" style={{ background: serviceColor(span.service_name) }} aria-hidden="true" />
+        <span class="service-dot" style={{ background: colorOf(span.service_name) }} aria-hidden="true" />
         <span class="details-operation">{span.operation_name}</span>
       </h2>
       <p class="details-service">{span.service_name}</p>
@@ -37,7 +41,10 @@ export function SpanDetails({ model, node, critical, onSelectSpan }: SpanDetails
         <dd>{node.parent ? <button type="button" class="link" onClick={() => onSelectSpan(node.parent!.id)}>{node.parent.span.operation_name}</button> : span.parent_span_id ? <code title="not in this trace's stored spans">{span.parent_span_id} (missing)</code> : 'none (root)'}</dd>
         {span.scope_name && <><dt>Scope</dt><dd>{span.scope_name}{span.scope_version ? ` ${span.scope_version}` : ''}</dd></>}
       </dl>
-      <p><a href={`/trace/${model.traceId}?span=${node.id}`} class="deep-link">Link to this span</a></p>
+      <p class="details-actions">
+        <a href={`/trace/${model.traceId}?span=${node.id}`} class="deep-link">Link to this span</a>
+        <button type="button" onClick={onZoom} aria-keyshortcuts="z">Zoom timeline to it</button>
+      </p>
 
       <section aria-labelledby="attributes-heading">
         <h3 id="attributes-heading">Attributes</h3>

@@ -1,11 +1,13 @@
+import { useContext } from 'preact/hooks';
 import type { TraceResponse } from '../api-types.ts';
 import { formatDuration } from '../format.ts';
-import { serviceColor } from '../service-colors.ts';
+import { ServiceColors } from '../service-colors.ts';
 import { samplingReason } from './sampling-reason.ts';
 import type { TraceModel } from './trace-model.ts';
 
 /** The trace in one glance: what, how long, which services, why it was kept, and what to do next. */
 export function TraceHeader({ response, model, criticalSpans }: { response: TraceResponse; model: TraceModel; criticalSpans: number }) {
+  const colorOf = useContext(ServiceColors);
   const { summary } = response;
   const root = model.roots[0];
   const kept = root ? samplingReason(root.span.tags) : undefined;
@@ -14,7 +16,7 @@ export function TraceHeader({ response, model, criticalSpans }: { response: Trac
     <header class="trace-header">
       <div class="trace-title">
         <h1>
-          <span class="service-dot big" style={{ background: serviceColor(summary.root_service) }} aria-hidden="true" />
+          <span class="service-dot big" style={{ background: colorOf(summary.root_service) }} aria-hidden="true" />
           {summary.root_service}: {summary.root_operation}
         </h1>
         <div class="trace-actions">
@@ -40,7 +42,7 @@ export function TraceHeader({ response, model, criticalSpans }: { response: Trac
       <ul class="legend" aria-label="Services">
         {summary.services.map((service) => (
           <li key={service.name}>
-            <span class="service-swatch" style={{ background: serviceColor(service.name) }} aria-hidden="true" />
+            <span class="service-swatch" style={{ background: colorOf(service.name) }} aria-hidden="true" />
             {service.name} <span class="count">{service.span_count}</span>
             {service.error_count > 0 && <span class="badge error">{service.error_count} failed</span>}
           </li>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { navigate } from '../router.ts';
+import { distinctServiceColors, ServiceColors } from '../service-colors.ts';
 import { EventsList } from './EventsList.tsx';
 import { SpanDetails } from './SpanDetails.tsx';
 import { TraceHeader } from './TraceHeader.tsx';
@@ -9,7 +10,7 @@ import type { CriticalPath } from './critical-path.ts';
 import type { TraceResponse } from '../api-types.ts';
 import { useTrace } from './use-trace.ts';
 import { collapsedToLevels, visibleRows } from './visible-rows.ts';
-import { Waterfall } from './Waterfall.tsx';
+import { Waterfall, type TimeRange } from './Waterfall.tsx';
 import { WaterfallToolbar } from './WaterfallToolbar.tsx';
 
 export function TracePage({ traceId, spanId }: { traceId: string; spanId: string | undefined }) {
@@ -37,6 +38,7 @@ function TraceView({ response, model, critical, linkedSpanId }: TraceViewProps) 
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [minMillis, setMinMillis] = useState(0);
   const [showCritical, setShowCritical] = useState(true);
+  const [zoom, setZoom] = useState<TimeRange | undefined>(undefined);
   const [tab, setTab] = useState<'timeline' | 'events'>('timeline');
   const [selectedId, setSelectedId] = useState<string | undefined>(() => (linkedSpanId && model.byId.has(linkedSpanId) ? linkedSpanId : model.roots[0]?.id));
   // Bumped when a span is to be scrolled to the middle (a deep link, an event's span).
@@ -44,6 +46,10 @@ function TraceView({ response, model, critical, linkedSpanId }: TraceViewProps) 
   const details = useRef<HTMLElement>(null);
   const rows = useMemo(() => visibleRows(model, collapsed, minMillis), [model, collapsed, minMillis]);
   const events = useMemo(() => traceEvents(model), [model]);
+  const colorOf = useMemo(() => {
+    const colors = distinctServiceColors(model.services);
+    return (service: string) => colors.get(service)!;
+  }, [model]);
 
   /** Selects a span, unfolding what hides it, and puts it in the URL (replaced: no history step per click). */
   const select = (id: string, centre = false) => {
@@ -51,7 +57,7 @@ function TraceView({ response, model, critical, linkedSpanId }: TraceViewProps) 
     if (node === undefined) return;
     const hiding = ancestorsOf(node).filter((ancestor) => collapsed.has(ancestor.id));
     if (hiding.length > 0) setCollapsed((old) => new Set([...old].filter((other) => !hiding.some((ancestor) => ancestor.id === other))));
-    if (node.durationMillis < minMillis) setMinMillis(0);
+    if ([node, ...ancestorsOf(node)].some((shown) => shown.durationMillis < minMillis && !shown.isError && !shown.errorBelow)) setMinMillis(0);
     setSelectedId(id);
     if (centre) setReveal((old) => ({ id, count: old.count + 1 }));
     navigate(`/trace/${model.traceId}?span=${id}`, { replace: true });
@@ -71,39 +77,43 @@ function TraceView({ response, model, critical, linkedSpanId }: TraceViewProps) 
 
   const selected = selectedId === undefined ? undefined : model.byId.get(selectedId);
   return (
-    <main class="trace-page">
-      <TraceHeader response={response} model={model} criticalSpans={critical.bySpan.size} />
-      <div class="trace-body">
-        <section class="trace-main" aria-label="Trace">
-          <div class="tabs" role="tablist" aria-label="Trace views">
-            <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-timeline" onClick={() => setTab('timeline')}>Timeline</button>
-            <button type="button" role="tab" id="tab-events" aria-selected={tab === 'events'} aria-controls="panel-events" onClick={() => setTab('events')}>
-              Events <span class="count">{events.length}</span>
-            </button>
-          </div>
-          {tab === 'timeline' ? (
-            <div id="panel-timeline" role="tabpanel" aria-labelledby="tab-timeline" class="timeline-panel">
-              <WaterfallToolbar
-                model={model} minMillis={minMillis} showCritical={showCritical} shown={rows.length}
-                onMinMillis={setMinMillis} onShowCritical={setShowCritical}
-                onExpandAll={() => setCollapsed(new Set())} onLevels={(levels) => setCollapsed(collapsedToLevels(model, levels))}
-              />
-              <Waterfall
-                model={model} rows={rows} collapsed={collapsed} critical={showCritical ? critical : undefined}
-                selectedId={selectedId} reveal={reveal}
-                onSelect={(id) => select(id)} onToggle={toggle} onOpen={() => details.current?.focus()}
-              />
+    <ServiceColors.Provider value={colorOf}>
+      <main class="trace-page">
+        <TraceHeader response={response} model={model} criticalSpans={critical.bySpan.size} />
+        <div class="trace-body">
+          <section class="trace-main" aria-label="Trace">
+            <div class="tabs" role="tablist" aria-label="Trace views">
+              <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-timeline" onClick={() => setTab('timeline')}>Timeline</button>
+              <button type="button" role="tab" id="tab-events" aria-selected={tab === 'events'} aria-controls="panel-events" onClick={() => setTab('events')}>
+                Events <span class="count">{events.length}</span>
+              </button>
             </div>
-          ) : (
-            <div id="panel-events" role="tabpanel" aria-labelledby="tab-events" class="events-panel">
-              <EventsList events={events} onSelectSpan={(id) => { setTab('timeline'); select(id, true); }} />
-            </div>
-          )}
-        </section>
-        <aside class="span-details" aria-label="Span details" tabIndex={-1} ref={details}>
-          {selected ? <SpanDetails model={model} node={selected} critical={critical.bySpan.get(selected.id)} onSelectSpan={(id) => select(id, true)} /> : <p>Select a span.</p>}
-        </aside>
-      </div>
-    </main>
+            {tab === 'timeline' ? (
+              <div id="panel-timeline" role="tabpanel" aria-labelledby="tab-timeline" class="timeline-panel">
+                <WaterfallToolbar
+                  model={model} minMillis={minMillis} showCritical={showCritical} shown={rows.length}
+                  onMinMillis={setMinMillis} onShowCritical={setShowCritical} zoom={zoom} onResetZoom={() => setZoom(undefined)}
+                  onExpandAll={() => setCollapsed(new Set())} onLevels={(levels) => setCollapsed(collapsedToLevels(model, levels))}
+                />
+                <Waterfall
+                  model={model} rows={rows} collapsed={collapsed} critical={showCritical ? critical : undefined}
+                  selectedId={selectedId} reveal={reveal}
+                  onSelect={(id) => select(id)} onToggle={toggle} onOpen={() => details.current?.focus()}
+                  range={zoom ?? { start: 0, end: model.durationMillis }} onZoom={setZoom}
+                />
+              </div>
+            ) : (
+              <div id="panel-events" role="tabpanel" aria-labelledby="tab-events" class="events-panel">
+                <EventsList events={events} onSelectSpan={(id) => { setTab('timeline'); select(id, true); }} />
+              </div>
+            )}
+          </section>
+          <aside class="span-details" aria-label="Span details" tabIndex={-1} ref={details}>
+            {selected ? <SpanDetails model={model} node={selected} critical={critical.bySpan.get(selected.id)} onSelectSpan={(id) => select(id, true)}
+              onZoom={() => { setTab('timeline'); setZoom({ start: selected.startMillis, end: selected.endMillis }); }} /> : <p>Select a span.</p>}
+          </aside>
+        </div>
+      </main>
+    </ServiceColors.Provider>
   );
 }

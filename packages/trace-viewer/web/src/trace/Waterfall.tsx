@@ -1,6 +1,6 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration } from '../format.ts';
-import { serviceColor } from '../service-colors.ts';
+import { ServiceColors } from '../service-colors.ts';
 import type { CriticalPath } from './critical-path.ts';
 import type { TraceModel } from './trace-model.ts';
 import type { WaterfallRow } from './visible-rows.ts';
@@ -23,6 +23,14 @@ interface WaterfallProps {
   readonly onSelect: (id: string) => void;
   readonly onToggle: (id: string) => void;
   readonly onOpen: () => void;
+  /** The stretch of the trace the timeline shows, in milliseconds from its start. */
+  readonly range: TimeRange;
+  readonly onZoom: (range: TimeRange | undefined) => void;
+}
+
+export interface TimeRange {
+  readonly start: number;
+  readonly end: number;
 }
 
 /**
@@ -30,7 +38,8 @@ interface WaterfallProps {
  * tree; `aria-activedescendant` names the selected row, which is always rendered because
  * selecting scrolls it into view.
  */
-export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal, onSelect, onToggle, onOpen }: WaterfallProps) {
+export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal, onSelect, onToggle, onOpen, range, onZoom }: WaterfallProps) {
+  const colorOf = useContext(ServiceColors);
   const scroller = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
 
@@ -92,6 +101,8 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
         else if (node?.parent) go(rows.findIndex((other) => other.node === node.parent));
         break;
       case 'Enter': onOpen(); break;
+      case 'z': if (node) onZoom({ start: node.startMillis, end: node.endMillis }); break;
+      case 'Escape': onZoom(undefined); break;
       default: return;
     }
     event.preventDefault();
@@ -99,16 +110,18 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
 
   const first = Math.max(0, Math.floor(viewport.top / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((viewport.top + viewport.height) / ROW_HEIGHT) + OVERSCAN);
-  const total = model.durationMillis || 1;
-  const percent = (millis: number) => `${(millis / total) * 100}%`;
+  const width = Math.max(range.end - range.start, 1e-6);
+  const at = (millis: number) => (millis - range.start) / width;
+  const percent = (millis: number) => `${at(millis) * 100}%`;
+  const length = (millis: number) => `${(millis / width) * 100}%`;
 
   return (
     <div class="waterfall">
       <div class="waterfall-head" aria-hidden="true">
         <div class="label-col">Service · operation</div>
         <div class="time-col">
-          {[0, 0.25, 0.5, 0.75, 1].map((at) => (
-            <span key={at} class="tick" style={{ left: `${at * 100}%` }}>{formatDuration(total * at)}</span>
+          {[0, 0.25, 0.5, 0.75, 1].map((tick) => (
+            <span key={tick} class="tick" style={{ left: `${tick * 100}%` }}>{formatDuration(range.start + width * tick)}</span>
           ))}
         </div>
       </div>
@@ -124,7 +137,7 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
             const hasChildren = node.children.length > 0;
             const open = hasChildren && !collapsed.has(node.id);
             const segments = critical?.bySpan.get(node.id);
-            const color = serviceColor(node.span.service_name);
+            const color = colorOf(node.span.service_name);
             const classes = ['span-row', node.isError ? 'failed' : '', node.errorBelow ? 'error-below' : '', node.id === selectedId ? 'selected' : '', segments ? 'critical' : ''];
             return (
               <div
@@ -149,11 +162,11 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
                   {hiddenShort > 0 && <span class="count hidden-short" title="short spans hidden">+{hiddenShort} short</span>}
                 </div>
                 <div class="time-col">
-                  <div class="bar" style={{ left: percent(node.startMillis), width: `max(2px, ${percent(node.durationMillis)})`, background: color }} />
+                  <div class="bar" style={{ left: percent(node.startMillis), width: `max(2px, ${length(node.durationMillis)})`, background: color }} />
                   {segments?.map((segment) => (
-                    <div key={segment.startMillis} class="critical-segment" style={{ left: percent(segment.startMillis), width: `max(1px, ${percent(segment.endMillis - segment.startMillis)})` }} />
+                    <div key={segment.startMillis} class="critical-segment" style={{ left: percent(segment.startMillis), width: `max(1px, ${length(segment.endMillis - segment.startMillis)})` }} />
                   ))}
-                  <span class={`bar-label ${labelSide(node.startMillis / total, node.endMillis / total)}`} style={labelPlace(node.startMillis / total, node.endMillis / total)}>
+                  <span class={`bar-label ${labelSide(at(node.startMillis), at(node.endMillis))}`} style={labelPlace(at(node.startMillis), at(node.endMillis))}>
                     {formatDuration(node.durationMillis)}
                   </span>
                 </div>

@@ -1,4 +1,6 @@
+import { formatDuration } from '../format.ts';
 import type { TraceModel } from './trace-model.ts';
+import type { TimeRange } from './Waterfall.tsx';
 
 const THRESHOLDS = [0, 0.1, 1, 5, 10, 50, 100];
 
@@ -11,9 +13,11 @@ interface ToolbarProps {
   readonly onShowCritical: (show: boolean) => void;
   readonly onExpandAll: () => void;
   readonly onLevels: (levels: number) => void;
+  readonly zoom: TimeRange | undefined;
+  readonly onResetZoom: () => void;
 }
 
-export function WaterfallToolbar({ model, minMillis, showCritical, shown, onMinMillis, onShowCritical, onExpandAll, onLevels }: ToolbarProps) {
+export function WaterfallToolbar({ model, minMillis, showCritical, shown, onMinMillis, onShowCritical, onExpandAll, onLevels, zoom, onResetZoom }: ToolbarProps) {
   const levels = Array.from({ length: Math.min(model.maxDepth, 8) }, (_, i) => i + 1);
   return (
     <div class="waterfall-toolbar" role="toolbar" aria-label="Waterfall">
@@ -34,6 +38,12 @@ export function WaterfallToolbar({ model, minMillis, showCritical, shown, onMinM
         <input type="checkbox" checked={showCritical} onChange={(event) => onShowCritical(event.currentTarget.checked)} />
         <span class="critical-swatch" aria-hidden="true" /> Critical path
       </label>
+      {zoom && (
+        <span class="zoomed">
+          Showing {formatDuration(zoom.start)}–{formatDuration(zoom.end)}
+          <button type="button" onClick={onResetZoom} aria-keyshortcuts="Escape">Show whole trace</button>
+        </span>
+      )}
       <span class="shown" aria-live="polite">{shown} of {model.nodes.length} spans shown</span>
     </div>
   );
