@@ -1,4 +1,6 @@
 /// <reference lib="dom" />
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { screenshot, texts, waitForCount } from './support/browser.ts';
@@ -58,6 +60,28 @@ describe('live search', () => {
     expect(await page.locator('.result').first().getAttribute('data-trace-id')).toBe(traceId('arrived-live'));
     expect(await page.evaluate(() => (window as unknown as { openedOnce?: boolean }).openedOnce)).toBe(true);
     expect(await page.locator('.scatter circle.arrived').count()).toBe(1);
+  });
+
+  it('shows a trace that another process sent over OTLP/HTTP', async () => {
+    await page.goto(`${fixture.server.url}/search`);
+    await page.locator('.result').first().waitFor();
+    const id = traceId('from-another-process');
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const request = {
+      resourceSpans: [{
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'billing' } }] },
+        scopeSpans: [{ scope: { name: 'e2e' }, spans: [{ traceId: id, spanId: 'a1b2c3d4e5f60718', name: 'POST /invoices', kind: 2, startTimeUnixNano: String(now), endTimeUnixNano: String(now + 12_000_000n) }] }],
+      }],
+    };
+    // A separate writer: a child process posting OTLP/JSON to the store's server, as an SDK would
+    // (asynchronously: the server answering it runs in this process).
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', `
+      const response = await fetch(${JSON.stringify(`${fixture.server.url}/v1/traces`)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(request))} });
+      if (!response.ok) throw new Error('OTLP answered ' + response.status);
+    `]);
+
+    await page.locator(`.result.arrived[data-trace-id="${id}"]`).waitFor({ timeout: 10_000 });
+    expect(await page.textContent(`.result[data-trace-id="${id}"] .result-title`)).toBe('billing: POST /invoices');
   });
 
   it('stops asking while live is off', async () => {

@@ -37,9 +37,10 @@ describe('the trace page', () => {
     expect(await page.locator(`${row('gw-call')}.error-below`).count()).toBe(1);
     expect(await page.locator(`${row('ord-pay')}.error-below`).count()).toBe(1);
     expect(await page.locator(`${row('gw-auth')}.error-below`).count()).toBe(0);
-    // Each service has one color, in the legend and on its bars.
+    // Each service has one color on all its bars, and no two services share one.
     const colors = await page.$$eval('[role=treeitem]', (rows) => rows.map((r) => [r.querySelector('.service-name')!.textContent, getComputedStyle(r.querySelector('.bar')!).backgroundColor]));
     expect(new Set(colors.map(([service, color]) => `${service}=${color}`)).size).toBe(3);
+    expect(new Set(colors.map(([, color]) => color)).size).toBe(3);
     // The payment call was what the checkout waited on: its provider call is on the critical path.
     expect(await page.locator(`${row('pay-api')} .critical-segment`).count()).toBe(1);
     expect(await page.locator(`${row('ord-cache')} .critical-segment`).count()).toBe(0);

@@ -23,9 +23,9 @@ export function serviceColor(service: string): string {
 }
 
 /**
- * Colors for the services of one trace, no two alike while the palette lasts: each takes its
- * hashed color, or the next free one when another service of the trace has it. Services are placed
- * in name order, so the same set of services gets the same colors on every load.
+ * Colors for a set of services (the store's), no two alike while the palette lasts: each takes
+ * its hashed color, or the next free one when another service has it. Services are placed in name
+ * order, so the same set of services gets the same colors on every load and every page.
  */
 export function distinctServiceColors(services: readonly string[]): Map<string, string> {
   const colors = new Map<string, string>();
@@ -39,5 +39,11 @@ export function distinctServiceColors(services: readonly string[]): Map<string, 
   return colors;
 }
 
-/** How the components below get a service's color: by name by default, distinct inside a trace. */
+/** A service's color among `services`; a service not among them gets its hashed color. */
+export function colorsAmong(services: readonly string[]): (service: string) => string {
+  const colors = distinctServiceColors(services);
+  return (service) => colors.get(service) ?? serviceColor(service);
+}
+
+/** How components get a service's color: the app provides the store's services' distinct colors. */
 export const ServiceColors = createContext<(service: string) => string>(serviceColor);

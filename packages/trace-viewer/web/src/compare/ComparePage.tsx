@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { searchTraces } from '../api.ts';
 import type { TraceSummary } from '../api-types.ts';
 import { formatAgo, formatDelta, formatDuration } from '../format.ts';
 import { navigate } from '../router.ts';
-import { distinctServiceColors } from '../service-colors.ts';
+import { ServiceColors } from '../service-colors.ts';
 import { useTrace, type LoadedTrace } from '../trace/use-trace.ts';
 import { compareTraces } from './compare-model.ts';
 
@@ -16,6 +16,7 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
 }
 
 function CompareView({ a, b }: { a: string; b: string }) {
+  const colorOf = useContext(ServiceColors);
   const left = useTrace(a);
   const right = useTrace(b);
   const rows = useMemo(
@@ -26,7 +27,6 @@ function CompareView({ a, b }: { a: string; b: string }) {
     return <main class="compare-page"><p class="error-text" role="alert">{left.state === 'failed' ? left.message : (right as { message: string }).message}</p></main>;
   }
   if (left.state !== 'ready' || right.state !== 'ready' || rows === undefined) return <main class="compare-page"><p role="status">Loading both traces…</p></main>;
-  const colors = distinctServiceColors([...left.model.services, ...right.model.services]);
   const total = right.model.durationMillis - left.model.durationMillis;
   const largest = Math.max(...rows.map((row) => Math.abs(row.selfDeltaMillis)), 0.001);
   return (
@@ -60,7 +60,7 @@ function CompareView({ a, b }: { a: string; b: string }) {
                 <span class="operation-name">{row.operation}</span>
                 {row.ancestors.length > 0 && <div class="path" title={row.ancestors.join(' › ')}>under {row.ancestors.slice(-2).join(' › ')}</div>}
               </td>
-              <td><span class="service-dot" style={{ background: colors.get(row.service) }} aria-hidden="true" />{row.service}</td>
+              <td><span class="service-dot" style={{ background: colorOf(row.service) }} aria-hidden="true" />{row.service}</td>
               <td class="num">{side(row.countA, row.millisA)}</td>
               <td class="num">{side(row.countB, row.millisB)}</td>
               <td class={`num ${row.deltaMillis > 0 ? 'slower' : row.deltaMillis < 0 ? 'faster' : ''}`}>{formatDelta(row.deltaMillis)}</td>

@@ -1,6 +1,7 @@
+import { useContext } from 'preact/hooks';
 import type { TraceSummary } from '../api-types.ts';
 import { formatAgo, formatDuration } from '../format.ts';
-import { serviceColor } from '../service-colors.ts';
+import { ServiceColors } from '../service-colors.ts';
 
 interface ResultListProps {
   readonly traces: readonly TraceSummary[];
@@ -11,6 +12,7 @@ interface ResultListProps {
 
 /** The found traces, newest first, each with a bar scaled to the slowest found. */
 export function ResultList({ traces, arrived, compare, onToggleCompare }: ResultListProps) {
+  const serviceColor = useContext(ServiceColors);
   const longest = Math.max(...traces.map((trace) => trace.duration_ms), 1);
   const now = Date.now();
   return (

@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { navigate } from '../router.ts';
-import { distinctServiceColors, ServiceColors } from '../service-colors.ts';
 import { EventsList } from './EventsList.tsx';
 import { SpanDetails } from './SpanDetails.tsx';
 import { TraceHeader } from './TraceHeader.tsx';
@@ -46,10 +45,6 @@ function TraceView({ response, model, critical, linkedSpanId }: TraceViewProps) 
   const details = useRef<HTMLElement>(null);
   const rows = useMemo(() => visibleRows(model, collapsed, minMillis), [model, collapsed, minMillis]);
   const events = useMemo(() => traceEvents(model), [model]);
-  const colorOf = useMemo(() => {
-    const colors = distinctServiceColors(model.services);
-    return (service: string) => colors.get(service)!;
-  }, [model]);
 
   /** Selects a span, unfolding what hides it, and puts it in the URL (replaced: no history step per click). */
   const select = (id: string, centre = false) => {
@@ -77,43 +72,41 @@ function TraceView({ response, model, critical, linkedSpanId }: TraceViewProps) 
 
   const selected = selectedId === undefined ? undefined : model.byId.get(selectedId);
   return (
-    <ServiceColors.Provider value={colorOf}>
-      <main class="trace-page">
-        <TraceHeader response={response} model={model} criticalSpans={critical.bySpan.size} />
-        <div class="trace-body">
-          <section class="trace-main" aria-label="Trace">
-            <div class="tabs" role="tablist" aria-label="Trace views">
-              <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-timeline" onClick={() => setTab('timeline')}>Timeline</button>
-              <button type="button" role="tab" id="tab-events" aria-selected={tab === 'events'} aria-controls="panel-events" onClick={() => setTab('events')}>
-                Events <span class="count">{events.length}</span>
-              </button>
+    <main class="trace-page">
+      <TraceHeader response={response} model={model} criticalSpans={critical.bySpan.size} />
+      <div class="trace-body">
+        <section class="trace-main" aria-label="Trace">
+          <div class="tabs" role="tablist" aria-label="Trace views">
+            <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-timeline" onClick={() => setTab('timeline')}>Timeline</button>
+            <button type="button" role="tab" id="tab-events" aria-selected={tab === 'events'} aria-controls="panel-events" onClick={() => setTab('events')}>
+              Events <span class="count">{events.length}</span>
+            </button>
+          </div>
+          {tab === 'timeline' ? (
+            <div id="panel-timeline" role="tabpanel" aria-labelledby="tab-timeline" class="timeline-panel">
+              <WaterfallToolbar
+                model={model} minMillis={minMillis} showCritical={showCritical} shown={rows.length}
+                onMinMillis={setMinMillis} onShowCritical={setShowCritical} zoom={zoom} onResetZoom={() => setZoom(undefined)}
+                onExpandAll={() => setCollapsed(new Set())} onLevels={(levels) => setCollapsed(collapsedToLevels(model, levels))}
+              />
+              <Waterfall
+                model={model} rows={rows} collapsed={collapsed} critical={showCritical ? critical : undefined}
+                selectedId={selectedId} reveal={reveal}
+                onSelect={(id) => select(id)} onToggle={toggle} onOpen={() => details.current?.focus()}
+                range={zoom ?? { start: 0, end: model.durationMillis }} onZoom={setZoom}
+              />
             </div>
-            {tab === 'timeline' ? (
-              <div id="panel-timeline" role="tabpanel" aria-labelledby="tab-timeline" class="timeline-panel">
-                <WaterfallToolbar
-                  model={model} minMillis={minMillis} showCritical={showCritical} shown={rows.length}
-                  onMinMillis={setMinMillis} onShowCritical={setShowCritical} zoom={zoom} onResetZoom={() => setZoom(undefined)}
-                  onExpandAll={() => setCollapsed(new Set())} onLevels={(levels) => setCollapsed(collapsedToLevels(model, levels))}
-                />
-                <Waterfall
-                  model={model} rows={rows} collapsed={collapsed} critical={showCritical ? critical : undefined}
-                  selectedId={selectedId} reveal={reveal}
-                  onSelect={(id) => select(id)} onToggle={toggle} onOpen={() => details.current?.focus()}
-                  range={zoom ?? { start: 0, end: model.durationMillis }} onZoom={setZoom}
-                />
-              </div>
-            ) : (
-              <div id="panel-events" role="tabpanel" aria-labelledby="tab-events" class="events-panel">
-                <EventsList events={events} onSelectSpan={(id) => { setTab('timeline'); select(id, true); }} />
-              </div>
-            )}
-          </section>
-          <aside class="span-details" aria-label="Span details" tabIndex={-1} ref={details}>
-            {selected ? <SpanDetails model={model} node={selected} critical={critical.bySpan.get(selected.id)} onSelectSpan={(id) => select(id, true)}
-              onZoom={() => { setTab('timeline'); setZoom({ start: selected.startMillis, end: selected.endMillis }); }} /> : <p>Select a span.</p>}
-          </aside>
-        </div>
-      </main>
-    </ServiceColors.Provider>
+          ) : (
+            <div id="panel-events" role="tabpanel" aria-labelledby="tab-events" class="events-panel">
+              <EventsList events={events} onSelectSpan={(id) => { setTab('timeline'); select(id, true); }} />
+            </div>
+          )}
+        </section>
+        <aside class="span-details" aria-label="Span details" tabIndex={-1} ref={details}>
+          {selected ? <SpanDetails model={model} node={selected} critical={critical.bySpan.get(selected.id)} onSelectSpan={(id) => select(id, true)}
+            onZoom={() => { setTab('timeline'); setZoom({ start: selected.startMillis, end: selected.endMillis }); }} /> : <p>Select a span.</p>}
+        </aside>
+      </div>
+    </main>
   );
 }
