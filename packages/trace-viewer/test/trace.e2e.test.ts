@@ -103,6 +103,10 @@ describe('the trace page', () => {
     await page.getByRole('tab', { name: /Events/ }).click();
 
     expect(await texts(page, '.trace-events .event-name')).toEqual(['request.received', 'order.validated', 'card.authorized', 'exception']);
+    await page.getByLabel('Filter events').fill('PaymentError');
+    await waitForCount(page, '.trace-events > tbody > tr', 1);
+    expect(await texts(page, '.trace-events .event-name')).toEqual(['exception']);
+    await page.getByLabel('Filter events').fill('');
     await page.locator('.trace-events button', { hasText: 'orders: POST /orders' }).last().click();
     await page.locator(`${row('ord')}[aria-selected=true]`).waitFor();
     expect(await texts(page, '.span-events .event-name')).toEqual(['order.validated', 'exception']);
