@@ -1,20 +1,16 @@
-import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration } from '../format.ts';
-import { ServiceColors } from '../service-colors.ts';
 import type { CriticalPath } from './critical-path.ts';
 import type { TraceModel } from './trace-model.ts';
-import type { WaterfallRow } from './visible-rows.ts';
+import type { WaterfallRow as Row } from './visible-rows.ts';
+import { ROW_HEIGHT, WaterfallRow, type TimeScale } from './WaterfallRow.tsx';
 
-/** Every row is this tall, so the rows in view follow from the scroll position alone. */
-export const ROW_HEIGHT = 26;
 /** Rows drawn above and below the viewport, so fast scrolling does not show blanks. */
 const OVERSCAN = 12;
-/** Deeper spans indent no further: a pathological depth must not push names off the row. */
-const MAX_INDENT_LEVELS = 30;
 
 interface WaterfallProps {
   readonly model: TraceModel;
-  readonly rows: readonly WaterfallRow[];
+  readonly rows: readonly Row[];
   readonly collapsed: ReadonlySet<string>;
   readonly critical: CriticalPath | undefined;
   readonly selectedId: string | undefined;
@@ -39,7 +35,6 @@ export interface TimeRange {
  * selecting scrolls it into view.
  */
 export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal, onSelect, onToggle, onOpen, range, onZoom }: WaterfallProps) {
-  const colorOf = useContext(ServiceColors);
   const scroller = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
 
@@ -111,9 +106,7 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
   const first = Math.max(0, Math.floor(viewport.top / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((viewport.top + viewport.height) / ROW_HEIGHT) + OVERSCAN);
   const width = Math.max(range.end - range.start, 1e-6);
-  const at = (millis: number) => (millis - range.start) / width;
-  const percent = (millis: number) => `${at(millis) * 100}%`;
-  const length = (millis: number) => `${(millis / width) * 100}%`;
+  const scale: TimeScale = { start: range.start, width };
 
   return (
     <div class="waterfall">
@@ -132,65 +125,15 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
         onKeyDown={onKeyDown}
       >
         <div class="waterfall-rows" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>
-          {rows.slice(first, last).map(({ node, hiddenShort }, i) => {
-            const index = first + i;
-            const hasChildren = node.children.length > 0;
-            const open = hasChildren && !collapsed.has(node.id);
-            const segments = critical?.bySpan.get(node.id);
-            const color = colorOf(node.span.service_name);
-            const classes = ['span-row', node.isError ? 'failed' : '', node.errorBelow ? 'error-below' : '', node.id === selectedId ? 'selected' : '', segments ? 'critical' : ''];
-            return (
-              <div
-                key={node.id} id={`span-row-${node.id}`} role="treeitem" class={classes.join(' ')}
-                aria-level={node.depth + 1} aria-selected={node.id === selectedId} aria-expanded={hasChildren ? open : undefined}
-                data-span-id={node.id} style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
-                onClick={() => onSelect(node.id)}
-              >
-                <div class="label-col" style={{ paddingLeft: `${Math.min(node.depth, MAX_INDENT_LEVELS) * 14 + 4}px` }}>
-                  {hasChildren ? (
-                    <button type="button" class="toggle" tabIndex={-1} aria-label={open ? 'Collapse' : 'Expand'}
-                      onClick={(event) => { event.stopPropagation(); onToggle(node.id); }}>
-                      {open ? '▾' : '▸'}
-                    </button>
-                  ) : <span class="toggle-space" />}
-                  <span class="service-mark" style={{ background: color }} aria-hidden="true" />
-                  <span class="service-name">{node.span.service_name}</span>
-                  <span class="operation-name">{node.span.operation_name}</span>
-                  {node.isError && <span class="error-mark" title="this span failed">error</span>}
-                  {!node.isError && node.errorBelow && <span class="error-below-mark" title="a span below failed">!</span>}
-                  {!open && hasChildren && <span class="count" title="spans below">{node.descendants}</span>}
-                  {hiddenShort > 0 && <span class="count hidden-short" title="short spans hidden">+{hiddenShort} short</span>}
-                </div>
-                <div class="time-col">
-                  <div class="bar" style={{ left: percent(node.startMillis), width: `max(2px, ${length(node.durationMillis)})`, background: color }} />
-                  {segments?.map((segment) => (
-                    <div key={segment.startMillis} class="critical-segment" style={{ left: percent(segment.startMillis), width: `max(1px, ${length(segment.endMillis - segment.startMillis)})` }} />
-                  ))}
-                  <span class={`bar-label ${labelSide(at(node.startMillis), at(node.endMillis))}`} style={labelPlace(at(node.startMillis), at(node.endMillis))}>
-                    {formatDuration(node.durationMillis)}
-                  </span>
-                </div>
-              </div>
-            );
-          })}
+          {rows.slice(first, last).map(({ node, hiddenShort }, i) => (
+            <WaterfallRow
+              key={node.id} node={node} index={first + i} hiddenShort={hiddenShort} open={!collapsed.has(node.id)}
+              selected={node.id === selectedId} segments={critical?.bySpan.get(node.id)} scale={scale}
+              onSelect={onSelect} onToggle={onToggle}
+            />
+          ))}
         </div>
       </div>
     </div>
   );
-}
-
-type Side = 'after' | 'before' | 'inside';
-
-/** Where a bar's duration fits: after the bar, else before it, else inside its end. */
-function labelSide(start: number, end: number): Side {
-  if (end < 0.85) return 'after';
-  if (start > 0.15) return 'before';
-  return 'inside';
-}
-
-function labelPlace(start: number, end: number): Record<string, string> {
-  const side = labelSide(start, end);
-  if (side === 'after') return { left: `calc(${end * 100}% + 4px)` };
-  if (side === 'before') return { right: `calc(${100 - start * 100}% + 4px)` };
-  return { right: `calc(${100 - end * 100}% + 6px)` };
 }
