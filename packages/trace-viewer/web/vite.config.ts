@@ -6,7 +6,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   // Preact's JSX runtime, without a plugin: the app uses no React compatibility layer.
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // development off: under Vitest (NODE_ENV=test) it would otherwise build the debug JSX runtime.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact', development: false } },
   build: {
     outDir: fileURLToPath(new URL('../web-dist', import.meta.url)),
     emptyOutDir: true,
