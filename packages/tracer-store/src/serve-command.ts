@@ -60,7 +60,8 @@ export async function runServeCommand(
     throw error;
   }
   out(`x-tracing store (${store.engine}${args.url === undefined ? `, ${args.path}` : ''}) listening on ${server.url}`);
-  out(`  OTLP/HTTP: ${server.url}/v1/traces   API: ${server.url}/_api/traces`);
+  out(`  viewer: ${server.url}/   OTLP/HTTP: ${server.url}/v1/traces   API: ${server.url}/_api/traces`);
+  if (args.token !== undefined) out(`  with a token: open ${server.url}/?token=<the token> once; the browser keeps it as a cookie`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

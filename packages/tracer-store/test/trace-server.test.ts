@@ -3,6 +3,8 @@ import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-t
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { InvalidOptionError } from '@x/tracer-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTraceServer, type TraceServer, type TraceStore } from '../src/index.js';
@@ -118,6 +120,39 @@ describe.each([duckdb, postgres])('the store server on $name', (engine) => {
     expect((await getJson(`${server.url}/_api/services`, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await fetch(`${server.url}/v1/traces`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(401);
     expect((await getJson(`${server.url}/_api/services`, { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await getJson(`${server.url}/_api/services`, { authorization: `bearer ${token}` })).status).toBe(200);
+
+    // A browser: a page opened once with ?token= sets an HttpOnly cookie and redirects without it.
+    expect((await fetch(`${server.url}/?token=wrong-token-of-some-length`, { redirect: 'manual' })).status).toBe(401);
+    const login = await fetch(`${server.url}/search?service=a&token=${token}`, { redirect: 'manual' });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('location')).toBe('/search?service=a');
+    const cookie = login.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^x_tracing_token=[^;]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect((await getJson(`${server.url}/_api/services`, { cookie: cookie.split(';')[0]! })).status).toBe(200);
+    expect((await getJson(`${server.url}/_api/services`, { cookie: 'x_tracing_token=guess' })).status).toBe(401);
+  });
+
+  it('gzips a JSON answer the client takes gzipped, and only then', async () => {
+    const { store, server } = await start();
+    await store.write(Array.from({ length: 50 }, (_, i) => spanRow({ trace: 'big', span: `s${i}`, tags: { note: 'x'.repeat(100) } })));
+    const url = `${server.url}/_api/traces/${traceId('big')}`;
+    const raw = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      http.get(url, { headers: { 'accept-encoding': 'gzip' } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+    expect(raw.encoding).toBe('gzip');
+    expect(JSON.parse(gunzipSync(raw.body).toString()).spans).toHaveLength(50);
+    const plain = await new Promise<string | undefined>((resolve, reject) => {
+      http.get(url, (response) => {
+        response.resume();
+        resolve(response.headers['content-encoding']);
+      }).on('error', reject);
+    });
+    expect(plain).toBeUndefined();
   });
 });
 

@@ -1,10 +1,12 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { InvalidOptionError } from '@x/tracer-core';
 import { viewerPages } from '@x/trace-viewer';
 import { createOtlpReceiver } from '../otlp/otlp-receiver.js';
 import type { TraceStore } from '../trace-store.js';
+import { AccessToken } from './access-token.js';
 import { ApiError } from './api-error.js';
 import { answerApi } from './api-routes.js';
 import { IngestQueue } from './ingest-queue.js';
@@ -15,7 +17,10 @@ export interface TraceServerOptions {
   readonly host?: string;
   /** @defaultValue 0 (a free port; `url` tells which) */
   readonly port?: number;
-  /** When set, every request needs `Authorization: Bearer <token>`. */
+  /**
+   * When set, every request needs the token: `Authorization: Bearer <token>`, or the cookie a
+   * browser gets by opening a page once with `?token=<token>`.
+   */
   readonly token?: string;
   /** Spans received and not yet written, at most; past it senders get 503 and retry. @defaultValue 200_000 */
   readonly maxPendingSpans?: number;
@@ -34,6 +39,8 @@ export interface TraceServer {
   /** Stops listening and waits for queued spans to be written; the store stays open. */
   close(): Promise<void>;
 }
+
+const gzipAsync = promisify(gzip);
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 /**
@@ -61,21 +68,26 @@ export async function startTraceServer(options: TraceServerOptions): Promise<Tra
   const maxPendingSpans = options.maxPendingSpans ?? 200_000;
   const queue = new IngestQueue(store, maxPendingSpans);
   const receiveOtlp = createOtlpReceiver(queue);
-  const authorized = token === undefined ? () => true : bearerCheck(token);
+  const access = token === undefined ? undefined : new AccessToken(token);
 
   let otlpInFlight = 0;
   const server = createServer((req, res) => {
-    if (!authorized(req)) {
-      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
-      res.end(JSON.stringify(new ApiError(401, 'this server needs Authorization: Bearer <token>').body()));
-      return;
-    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
       // A request line no URL parser takes (GET //[): one bad request must not end the server.
-      return sendJson(res, 400, new ApiError(400, 'the request target is not a valid URL path').body());
+      return void sendJson(req, res, 400, new ApiError(400, 'the request target is not a valid URL path').body());
+    }
+    if (access !== undefined && !access.admits(req)) {
+      if (req.method === 'GET' && access.logIn(url, res)) return;
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+      res.end(
+        JSON.stringify(
+          new ApiError(401, 'this server needs its token: Authorization: Bearer <token>, or open a page once with ?token=<token>').body(),
+        ),
+      );
+      return;
     }
     if (url.pathname === '/v1/traces') {
       // Bodies are read whole before they are queued: how many are read at once bounds memory.
@@ -94,13 +106,13 @@ export async function startTraceServer(options: TraceServerOptions): Promise<Tra
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     try {
       const answer = await answerApi(store, req, url);
-      if (answer !== undefined) return sendJson(res, answer.status, answer.body);
+      if (answer !== undefined) return sendJson(req, res, answer.status, answer.body);
       if (pages !== false && (await pages(req, res, url))) return;
       throw new ApiError(404, `not found: ${url.pathname}`);
     } catch (error) {
       if (res.headersSent) return void res.destroy();
-      if (error instanceof ApiError) return sendJson(res, error.status, error.body());
-      sendJson(res, 500, { error: { message: `the store failed: ${error instanceof Error ? error.message : String(error)}` } });
+      if (error instanceof ApiError) return sendJson(req, res, error.status, error.body());
+      await sendJson(req, res, 500, { error: { message: `the store failed: ${error instanceof Error ? error.message : String(error)}` } });
     }
   }
 
@@ -137,21 +149,22 @@ function defaultPages(): PagesHandler {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
-}
-
-function bearerCheck(token: string): (req: IncomingMessage) => boolean {
-  const expected = Buffer.from(`bearer ${token}`);
-  return (req) => {
-    // The scheme is case-insensitive (RFC 9110); the token is not.
-    const header = req.headers.authorization ?? '';
-    const given = Buffer.from(header.slice(0, 7).toLowerCase() + header.slice(7));
-    // Same length first: timingSafeEqual needs it, and the length of a guess tells nothing useful.
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
+/**
+ * A JSON answer, gzipped when the client takes it and it is worth it: a 10,000-span trace is ~6 MB
+ * of JSON and ~10x less gzipped. Compressed off the event loop (zlib's thread pool).
+ */
+async function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): Promise<void> {
+  const text = Buffer.from(JSON.stringify(body));
+  const gzip = text.length > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const sent = gzip ? await gzipAsync(text) : text;
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': sent.length,
+    'cache-control': 'no-store',
+    vary: 'accept-encoding',
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  });
+  res.end(req.method === 'HEAD' ? undefined : sent);
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
