@@ -1,4 +1,4 @@
-import { SpanHandle, toUnixNanos, type InstrumentationScope, type SpanKind, type SpanStart } from '@x/tracer-core';
+import { SpanHandle, toUnixNanos, type InstrumentationScope, type SpanKind, type SpanLink, type SpanStart } from '@x/tracer-core';
 import { describe, isSpanKind, now } from '@x/tracer-core/internal';
 import { keyOf, NOT_RECORDED_ID, readLocalId } from './local-id.js';
 import { activeSpan, enterSpan, leaveSpan, runInSpan } from './span-context.js';
@@ -42,6 +42,13 @@ interface Parent {
 }
 
 const ROOT: Parent = Object.freeze({ span: undefined, handle: undefined });
+
+/** What `openDetached` takes beyond {@link SpanOptions}: the OpenTelemetry bridge's start time and links. @internal */
+export interface DetachedStart {
+  /** A clock reading (`now()`); default now. */
+  readonly at?: number | undefined;
+  readonly links?: readonly SpanLink[] | undefined;
+}
 
 /**
  * The application API bound to one instrumentation scope: what `getTracer(name, version)` returns,
@@ -181,9 +188,9 @@ export class Tracer {
    * for the current span.
    * @internal
    */
-  openDetached(name: string, options: SpanOptions): Span {
+  openDetached(name: string, options: SpanOptions, start?: DetachedStart): Span {
     const parent = options.parent === undefined ? this.#currentParent() : this.#parentOf(options.parent);
-    return this.#open(name, options.attributes, parent, options.kind, true);
+    return this.#open(name, options.attributes, parent, options.kind, true, start?.at, start?.links);
   }
 
   #currentParent(): Parent {
@@ -226,7 +233,7 @@ export class Tracer {
    * Opens a span under `parent`: asks the site's tracer (if any) and builds the API span.
    * `ownedByWithSpan`: nobody but the store can ask for its record.
    */
-  #open(name: unknown, attributes: unknown, parent: Parent, kind: unknown, ownedByWithSpan: boolean, at?: number): Span {
+  #open(name: unknown, attributes: unknown, parent: Parent, kind: unknown, ownedByWithSpan: boolean, at?: number, links?: readonly SpanLink[]): Span {
     const runtime = this.#runtime;
     runtime.counters.spansStarted++;
     const scope = this.scope;
@@ -248,6 +255,7 @@ export class Tracer {
         startTimeUnixNanos: at === undefined ? undefined : toUnixNanos(at),
         scope,
         traceState: parent.remote?.traceState ?? parent.span?.traceState,
+        links,
       };
       try {
         handle = plugin.startSpan(start);

@@ -14,6 +14,11 @@ export interface HttpInstrumentation {
 
 let active: HttpInstrumentation | undefined;
 
+/** True while `instrumentHttp()` is enabled: the OpenTelemetry bridge then leaves HTTP spans to it. */
+export function isHttpInstrumented(): boolean {
+  return active !== undefined;
+}
+
 /** Subscribes `handler` to `channel`; a throw in it never reaches the request it observes. */
 function subscribe(channel: string, handler: (message: unknown) => void): (message: unknown) => void {
   const safe = (message: unknown) => {
