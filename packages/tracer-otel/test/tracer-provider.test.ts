@@ -1,7 +1,8 @@
 import { context, createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { createMemoryTracer } from '@x/tracer-memory';
-import { SpanHandle, type TracerPlugin } from '@x/tracer-core';
+import { SpanHandle } from '@x/tracer-core';
+import { wrapPlugin } from '@x/tracer-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOtelContextManager, createOtelTracerProvider } from '../src/index.js';
 
@@ -95,7 +96,7 @@ describe('createOtelTracerProvider(plugin)', () => {
 
   it('records nothing a plugin does not sample, and the context says not sampled', () => {
     const memory = createMemoryTracer();
-    const neverSamples: TracerPlugin = { ...bound(memory), startSpan: () => SpanHandle.INVALID };
+    const neverSamples = wrapPlugin(memory, () => ({ startSpan: () => SpanHandle.INVALID }));
     const tracer = createOtelTracerProvider(neverSamples).getTracer('sampled-out');
     const span = tracer.startSpan('dropped');
     expect(span.isRecording()).toBe(false);
@@ -153,15 +154,3 @@ describe('createOtelTracerProvider(plugin)', () => {
   });
 });
 
-/** The plugin's methods as own bound functions, to override one. */
-function bound(plugin: TracerPlugin): TracerPlugin {
-  return {
-    name: plugin.name,
-    startSpan: (start) => plugin.startSpan(start),
-    setAttribute: (span, key, value) => plugin.setAttribute(span, key, value),
-    setStatus: (span, status) => plugin.setStatus(span, status),
-    addEvent: (span, event) => plugin.addEvent(span, event),
-    endSpan: (span, at) => plugin.endSpan(span, at),
-    flush: () => plugin.flush(),
-  };
-}
