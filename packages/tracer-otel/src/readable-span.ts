@@ -8,8 +8,8 @@ import {
   type SpanKind,
   type SpanStatus,
 } from '@opentelemetry/api';
-import { attributesToRecord, toUnixNanos, type FinishedSpan, type InstrumentationScope } from '@x/tracer-core';
-import { hrTimeOf } from './otel-time.js';
+import type { AttributeList, FinishedSpan, InstrumentationScope } from '@x/tracer-core';
+import { ORIGIN_UNIX_NANOS } from '@x/tracer-core/internal';
 
 /**
  * The resource every span of an exporter carries: what OpenTelemetry exporters read of their SDK's
@@ -58,6 +58,39 @@ export interface OtelReadableSpan {
   readonly droppedLinksCount: number;
 }
 
+const ORIGIN_SECONDS = Number(ORIGIN_UNIX_NANOS / 1_000_000_000n);
+const ORIGIN_NANOS = Number(ORIGIN_UNIX_NANOS % 1_000_000_000n);
+
+/**
+ * A clock reading (ns since the origin, see the core's `clock.ts`) as `HrTime`, in doubles: exact
+ * while the reading is (2^53 ns, 104 days from the origin), and several times cheaper than going
+ * through bigint unix nanoseconds.
+ */
+function hrTimeOfReading(reading: number): HrTime {
+  const nanos = ORIGIN_NANOS + Math.round(reading);
+  const carry = Math.floor(nanos / 1e9);
+  return [ORIGIN_SECONDS + carry, nanos - carry * 1e9];
+}
+
+/** Nanoseconds between two readings as `HrTime` (0 when negative). */
+function durationOf(start: number, end: number): HrTime {
+  const nanos = Math.max(0, Math.round(end) - Math.round(start));
+  const seconds = Math.floor(nanos / 1e9);
+  return [seconds, nanos - seconds * 1e9];
+}
+
+/** An attribute list as the plain object OpenTelemetry's exporters iterate. */
+function recordOf(list: AttributeList): Attributes {
+  const out: Attributes = {};
+  for (let i = 0; i < list.length; i += 2) {
+    const key = list[i] as string;
+    // A key named `__proto__` is an attribute like any other, not the object's prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: list[i + 1], enumerable: true, writable: true, configurable: true });
+    else out[key] = list[i + 1] as Attributes[string];
+  }
+  return out;
+}
+
 export function createOtelResource(attributes: Attributes): OtelResource {
   const resource: OtelResource = {
     attributes,
@@ -89,8 +122,6 @@ export class ReadableSpanConverter {
     const traceState = span.traceState === '' ? undefined : createTraceState(span.traceState);
     const context: SpanContext = { traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED, ...(traceState ? { traceState } : {}) };
     const parentSpanId = span.parentSpanId === '' ? undefined : span.parentSpanId;
-    const start = toUnixNanos(span.startTime);
-    const end = toUnixNanos(span.endTime);
     return {
       name: span.name,
       kind: span.kind as number as SpanKind,
@@ -98,16 +129,16 @@ export class ReadableSpanConverter {
       parentSpanContext:
         parentSpanId === undefined ? undefined : { traceId, spanId: parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: span.parentIsRemote },
       parentSpanId,
-      startTime: hrTimeOf(start),
-      endTime: hrTimeOf(end),
-      duration: hrTimeOf(end > start ? end - start : 0n),
+      startTime: hrTimeOfReading(span.startTime),
+      endTime: hrTimeOfReading(span.endTime),
+      duration: durationOf(span.startTime, span.endTime),
       ended: true,
       status: span.status.message === undefined ? { code: span.status.code as number } : { code: span.status.code as number, message: span.status.message },
-      attributes: { ...attributesToRecord(span.attributes) } as Attributes,
+      attributes: recordOf(span.attributes),
       events: span.events.map((event) => ({
-        time: hrTimeOf(toUnixNanos(event.time)),
+        time: hrTimeOfReading(event.time),
         name: event.name,
-        attributes: { ...attributesToRecord(event.attributes) } as Attributes,
+        attributes: recordOf(event.attributes),
         droppedAttributesCount: event.droppedAttributesCount,
       })),
       links: span.links.map((link) => ({
@@ -117,7 +148,7 @@ export class ReadableSpanConverter {
           traceFlags: TraceFlags.SAMPLED,
           ...(link.traceState === '' ? {} : { traceState: createTraceState(link.traceState) }),
         },
-        attributes: { ...attributesToRecord(link.attributes) } as Attributes,
+        attributes: recordOf(link.attributes),
         droppedAttributesCount: link.droppedAttributesCount,
       })),
       resource: this.#resource,

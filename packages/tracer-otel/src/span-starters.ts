@@ -8,7 +8,7 @@ import { unixNanosOf } from './otel-time.js';
 import { PassThroughSpan } from './pass-through-span.js';
 import { PluginSpan } from './plugin-span.js';
 import { handleOfContext, linksOf } from './span-arguments.js';
-import { otelSpanOf } from './runtime-span.js';
+import { RuntimeSpan } from './runtime-span.js';
 
 /**
  * How the bridge's tracer records a span once it has decided to: chosen once, when the provider is
@@ -43,7 +43,10 @@ export const runtimeStarter: SpanStarter = {
         startTimeUnixNanos: unixNanosOf(options.startTime),
         links: linksOf(options.links),
       });
-      return otelSpanOf(xSpan);
+      // A wrapper of its own, not `otelSpanOf`'s: a WeakMap entry per span costs the garbage
+      // collector's ephemeron work. `context.active()` never needs to look this one up: the context
+      // that makes it current holds it (see `context-manager.ts`).
+      return new RuntimeSpan(xSpan);
     } catch {
       // A malformed parent or scope: OpenTelemetry's API never throws, so the span records nothing.
       return new PassThroughSpan(parent?.spanContext(), xParent);

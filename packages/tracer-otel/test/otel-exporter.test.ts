@@ -92,6 +92,16 @@ describe('fromOtelExporter: our spans as their ReadableSpan', () => {
     expect(db).toMatchObject({ traceId: root.traceId, spanId: child.spanId, parentSpanId: root.spanId, kind: 3, droppedAttributesCount: 1, droppedEventsCount: 1, droppedLinksCount: 1, status: { code: 2, message: 'boom' } });
   });
 
+  it('keeps an attribute named __proto__ as an attribute, not a prototype', async () => {
+    const exporter = new InMemorySpanExporter();
+    const t = plugin(exporter);
+    t.endSpan(t.startSpan({ name: 'odd', attributes: JSON.parse('{"__proto__": "value", "plain": 1}') }));
+    await t.flush();
+    const [span] = exporter.getFinishedSpans();
+    expect(Object.keys(span!.attributes)).toEqual(['__proto__', 'plain']);
+    expect(Object.getPrototypeOf(span!.attributes)).toBe(Object.prototype);
+  });
+
   it('maps FAILED to a counted drop with the exporter\'s message, SUCCESS to delivered', async () => {
     let fail = true;
     const exporter: OtelSpanExporter = {
