@@ -17,10 +17,12 @@ interface Seen {
   attributes: Record<string, unknown>;
 }
 
+const statement = (span: Seen) => String(span.attributes['db.statement'] ?? span.attributes['db.query.text']);
+
 function threeSpans(spans: Seen[]) {
-  const server = spans.find((s) => s.name === 'GET' && s.scope === '@x/trace/http');
   const handler = spans.find((s) => s.name === 'load-orders');
-  const query = spans.find((s) => s.scope === '@opentelemetry/instrumentation-pg' && String(s.attributes['db.statement'] ?? s.attributes['db.query.text']).startsWith('SELECT 1'));
+  const server = spans.find((s) => s.spanId === handler?.parentSpanId);
+  const query = spans.find((s) => s.scope === '@opentelemetry/instrumentation-pg' && statement(s).startsWith('SELECT 1'));
   return { server, handler, query };
 }
 
@@ -36,6 +38,7 @@ async function checkOrdersApp(env: 'current' | 'next') {
   const app = await runApp('orders-app.ts', { DATABASE_URL: inject('postgresUrl'), OTLP_URL: receiver.url, OTEL_LINE: env });
   const response = await fetch(`http://127.0.0.1:${app.port}/orders`);
   expect(await response.json()).toEqual([{ id: 1, item: 'coffee' }]);
+  expect(await (await fetch(`http://127.0.0.1:${app.port}/count`)).json()).toEqual([{ count: 2 }]);
   const lines = await app.stop();
   await receiver.close();
 
@@ -65,6 +68,12 @@ async function checkOrdersApp(env: 'current' | 'next') {
     expect(query!.parentSpanId, where).toBe(handler!.spanId);
     expect(new Set([server!.traceId, handler!.traceId, query!.traceId]).size, where).toBe(1);
     expect(query!.attributes['db.system'] ?? query!.attributes['db.system.name'], where).toBe('postgresql');
+    expect(server, where).toMatchObject({ name: 'GET', scope: '@x/trace/http' });
+    // The handler that queries directly: their span right under our server span.
+    const count = spans.find((s) => s.scope === '@opentelemetry/instrumentation-pg' && statement(s).startsWith('SELECT 2'));
+    const countServer = spans.find((s) => s.spanId === count?.parentSpanId);
+    expect(countServer, `${where}: /count's server span`).toMatchObject({ name: 'GET', scope: '@x/trace/http' });
+    expect(countServer!.parentSpanId, where).toBeUndefined();
   }
   // The same span ids in both tracers (the fan-out gives its children the same ids).
   expect(threeSpans(fromOtlp).query!.spanId).toBe(threeSpans(fromStdout).query!.spanId);
