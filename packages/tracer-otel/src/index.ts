@@ -4,7 +4,6 @@
 
 export {
   fromOtelExporter,
-  toExportResult,
   type FromOtelExporterOptions,
   type OtelSpanExporter,
   type OtelExportResult,

@@ -121,7 +121,7 @@ class OtelExporterAdapter implements SpanExporter {
 }
 
 /** Their result as ours. */
-export function toExportResult(outcome: OtelExportResult | undefined): ExportResult {
+function toExportResult(outcome: OtelExportResult | undefined): ExportResult {
   if (outcome?.code === SUCCESS) return { status: 'success' };
   const message = outcome?.error === undefined ? 'the OpenTelemetry exporter reported FAILED' : `the OpenTelemetry exporter failed: ${messageOf(outcome.error)}`;
   return { status: 'failure', error: new ExportFailedError(message, { cause: outcome?.error }), reason: 'export-failed' };
