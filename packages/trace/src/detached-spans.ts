@@ -1,4 +1,4 @@
-import type { InstrumentationScope, SpanKind, SpanLink } from '@x/tracer-core';
+import type { InstrumentationScope, SpanHandle, SpanKind, SpanLink } from '@x/tracer-core';
 import { fromUnixNanos } from '@x/tracer-core/internal';
 import { getTracer } from './index.js';
 import type { Span } from './span.js';
@@ -44,3 +44,14 @@ export function endSpanAt(span: Span, endTimeUnixNanos: bigint | undefined): voi
 export function addEventAt(span: Span, name: string, attributes: unknown, timeUnixNanos: bigint | undefined): void {
   span.addEventAt(name, attributes, timeUnixNanos);
 }
+
+/**
+ * A span standing for a parent this runtime did not open (a remote span context, or another
+ * tracer's span): current under the bridge's `context.with`, it makes `withSpan`'s spans its
+ * children. Records nothing. `handle` INVALID: not sampled, `traceId` carried on.
+ */
+export function standInSpan(handle: SpanHandle, traceId: string, traceState: string): Span {
+  return getTracer(STAND_IN_SCOPE).standIn(handle, traceId, traceState);
+}
+
+const STAND_IN_SCOPE = '@x/trace/stand-in';

@@ -4,5 +4,5 @@
 export { activeSpan, runWith } from './span-context.js';
 export { exceptionAttributes } from './span.js';
 export { isHttpInstrumented } from './http/instrument-http.js';
-export { openDetachedSpan, endSpanAt, addEventAt, type DetachedSpanStart } from './detached-spans.js';
+export { openDetachedSpan, endSpanAt, addEventAt, standInSpan, type DetachedSpanStart } from './detached-spans.js';
 export { bindEmitter, isEmitter, type ListenerRunner } from './bind.js';

@@ -193,6 +193,34 @@ export class Tracer {
     return this.#open(name, options.attributes, parent, options.kind, true, start?.at, start?.links);
   }
 
+  /**
+   * A span that stands for a parent from elsewhere (the OpenTelemetry bridge's foreign or remote span
+   * contexts), to be made current so that spans started under it are its children. It records
+   * nothing, is never registered, never ends, and is not counted. INVALID `handle`: the trace is not
+   * sampled, and neither are spans under it (which carry `traceId` on).
+   * @internal
+   */
+  standIn(handle: SpanHandle, traceId: string, traceState: string): Span {
+    const runtime = this.#runtime;
+    return new Span({
+      runtime,
+      id: runtime.ids.next(),
+      name: '',
+      scope: this.scope,
+      plugin: undefined,
+      handle,
+      parentId: null,
+      parentHandle: undefined,
+      attributes: undefined,
+      keepsRecord: false,
+      collects: false,
+      startReading: Number.NaN,
+      traceState,
+      random: true,
+      traceIdToContinue: handle === SpanHandle.INVALID ? traceId : undefined,
+    });
+  }
+
   #currentParent(): Parent {
     return parentOf(activeSpan());
   }

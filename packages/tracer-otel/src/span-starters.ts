@@ -3,7 +3,7 @@ import { SpanHandle, type InstrumentationScope, type SpanKind, type TracerPlugin
 import { createIdGenerator } from '@x/tracer-core/internal';
 import type { ParentLike } from '@x/trace';
 import { openDetachedSpan } from '@x/trace/internal';
-import { xSpanOf } from './context-manager.js';
+import { currentFor, xSpanOf } from './context-manager.js';
 import { unixNanosOf } from './otel-time.js';
 import { PassThroughSpan } from './pass-through-span.js';
 import { PluginSpan } from './plugin-span.js';
@@ -29,10 +29,10 @@ function kindOf(kind: unknown): SpanKind | undefined {
  */
 export const runtimeStarter: SpanStarter = {
   start(name, options, parent, scope) {
-    const xParent = xSpanOf(parent);
-    let given: ParentLike | null = null;
-    if (xParent !== undefined) given = xParent;
-    else if (parent !== undefined) given = handleOfContext(parent.spanContext()) ?? null;
+    // A foreign parent through its stand-in, which carries its trace id on when it is not sampled,
+    // and its tracestate.
+    const xParent = currentFor(parent, true);
+    const given: ParentLike | null = xParent ?? (parent === undefined ? null : (handleOfContext(parent.spanContext()) ?? null));
     try {
       const xSpan = openDetachedSpan({
         name,

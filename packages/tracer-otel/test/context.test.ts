@@ -113,13 +113,44 @@ describe('one context for @x/trace and OpenTelemetry', () => {
     expect(other.drain().map((s) => s.name)).toEqual(['second']);
   });
 
-  it('a plugin provider\'s spans nest under withSpan too', () => {
+  it('a plugin provider\'s spans nest under withSpan, and withSpan under them', () => {
     const direct = createMemoryTracer();
     const tracer = createOtelTracerProvider(direct).getTracer('direct');
-    withSpan('ours', () => tracer.startSpan('direct child').end());
+    withSpan('ours', () => {
+      tracer.startActiveSpan('direct child', (span: Span) => {
+        withSpan('ours again', () => undefined);
+        span.end();
+      });
+    });
     const [child] = direct.drain();
-    const [ours] = memory.drain();
-    expect(child!.traceId).toBe(ours!.traceId);
-    expect(child!.parentSpanId).toBe(ours!.spanId);
+    const byName = Object.fromEntries(memory.drain().map((s) => [s.name, s]));
+    expect(child!.traceId).toBe(byName.ours!.traceId);
+    expect(child!.parentSpanId).toBe(byName.ours!.spanId);
+    expect(byName['ours again']).toMatchObject({ traceId: child!.traceId, parentSpanId: child!.spanId });
+  });
+
+  it('withSpan under a remote context an OpenTelemetry propagator extracted joins that trace', () => {
+    const remote = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED, isRemote: true };
+    context.with(trace.setSpanContext(ROOT_CONTEXT, remote), () => {
+      withSpan('ours', () => otel().startSpan('theirs').end());
+      expect(trace.getActiveSpan()?.spanContext().spanId).toBe(remote.spanId);
+    });
+    const { ours, theirs } = spans();
+    expect(ours).toMatchObject({ traceId: remote.traceId, parentSpanId: remote.spanId, parentIsRemote: true });
+    expect(theirs).toMatchObject({ traceId: remote.traceId, parentSpanId: ours!.spanId });
+  });
+
+  it('withSpan under an unsampled remote context records nothing, and passes the trace id on', () => {
+    const remote = { traceId: '5bf92f3577b34da6a3ce929d0e0e4736', spanId: '10f067aa0ba902b7', traceFlags: TraceFlags.NONE, isRemote: true };
+    let passedOn: string | undefined;
+    context.with(trace.setSpanContext(ROOT_CONTEXT, remote), () => {
+      withSpan('ours', () => {
+        const theirs = otel().startSpan('theirs');
+        passedOn = theirs.spanContext().traceId;
+        theirs.end();
+      });
+    });
+    expect(memory.drain()).toEqual([]);
+    expect(passedOn).toBe(remote.traceId);
   });
 });
