@@ -3,6 +3,6 @@
 
 export { activeSpan, runWith } from './span-context.js';
 export { exceptionAttributes } from './span.js';
-export { isHttpInstrumented } from './http/instrument-http.js';
+export { httpInstrumentedParts, type HttpInstrumentedParts } from './http/instrument-http.js';
 export { openDetachedSpan, endSpanAt, addEventAt, standInSpan, type DetachedSpanStart } from './detached-spans.js';
 export { bindEmitter, isEmitter, type ListenerRunner } from './bind.js';

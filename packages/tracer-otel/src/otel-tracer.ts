@@ -1,6 +1,6 @@
-import { context as otelContext, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import { context as otelContext, SpanKind, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@x/tracer-core';
-import { activeSpan, isHttpInstrumented } from '@x/trace/internal';
+import { activeSpan, httpInstrumentedParts } from '@x/trace/internal';
 import { xSpanOf } from './context-manager.js';
 import { PassThroughSpan } from './pass-through-span.js';
 import { otelSpanOf } from './runtime-span.js';
@@ -10,12 +10,14 @@ import type { SpanStarter } from './span-starters.js';
 const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
 /** Scopes whose spans `@x/trace`'s `instrumentHttp()` makes itself, while it is enabled. */
-export const HTTP_INSTRUMENTATION_SCOPES: ReadonlySet<string> = new Set(['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-undici']);
+const UNDICI_SCOPE = '@opentelemetry/instrumentation-undici';
+export const HTTP_INSTRUMENTATION_SCOPES: ReadonlySet<string> = new Set(['@opentelemetry/instrumentation-http', UNDICI_SCOPE]);
 
 /**
  * OpenTelemetry's `Tracer` of one scope. Records nothing (hands back a pass-through span) where
  * tracing is suppressed (an exporter's own requests) and, for the HTTP instrumentations' scopes,
- * while `instrumentHttp()` is enabled: then `@x/trace`'s HTTP spans win, one span per request.
+ * where `instrumentHttp()` makes the same span (its server, client or fetch spans are on): then
+ * `@x/trace`'s HTTP spans win, one span per request.
  */
 export class BridgeTracer implements Tracer {
   readonly #starter: SpanStarter;
@@ -30,13 +32,24 @@ export class BridgeTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = otelContext.active()): Span {
     if (context.getValue(SUPPRESS_TRACING) === true) return new PassThroughSpan(trace.getSpanContext(context), xSpanOf(trace.getSpan(context)));
-    if (this.#yieldsHttp && isHttpInstrumented()) {
+    if (this.#yieldsHttp && this.#madeByXTrace(options?.kind)) {
       // The HTTP instrumentation runs its handlers in the context it gives this span: make that
       // `@x/trace`'s span (the request's server span is current by now), not its extracted parent.
       const current = activeSpan();
       return new PassThroughSpan(current === undefined ? trace.getSpanContext(context) : otelSpanOf(current).spanContext(), current);
     }
     return this.#starter.start(name, options ?? {}, options?.root ? undefined : trace.getSpan(context), this.#scope);
+  }
+
+  /**
+   * Whether `instrumentHttp()` makes this span itself: undici's spans when its fetch spans are on;
+   * the http instrumentation's SERVER spans when its server spans are, CLIENT when its client spans.
+   */
+  #madeByXTrace(kind: SpanKind | undefined): boolean {
+    const parts = httpInstrumentedParts();
+    if (parts === undefined) return false;
+    if (this.#scope.name === UNDICI_SCOPE) return parts.fetch;
+    return kind === SpanKind.SERVER ? parts.server : kind === SpanKind.CLIENT ? parts.client : false;
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;

@@ -1,5 +1,5 @@
 import { createTraceState, TraceFlags, type Attributes, type AttributeValue, type SpanContext } from '@opentelemetry/api';
-import { SpanHandle, type SpanStatus, type TracerPlugin } from '@x/tracer-core';
+import { SpanHandle, type AttributeValue as XAttributeValue, type Attributes as XAttributes, type SpanStatus, type TracerPlugin } from '@x/tracer-core';
 import { BridgeSpan } from './bridge-span.js';
 
 /**
@@ -36,12 +36,12 @@ export class PluginSpan extends BridgeSpan {
   }
 
   protected set(key: string, value: AttributeValue): void {
-    if (!this.#ended) this.#plugin.setAttribute(this.handle, key, value as never);
+    if (!this.#ended) this.#plugin.setAttribute(this.handle, key, value as XAttributeValue);
   }
 
   protected event(name: string, attributes: Attributes | undefined, timeUnixNanos: bigint | undefined): void {
     if (this.#ended) return;
-    this.#plugin.addEvent(this.handle, { name, ...(attributes === undefined ? {} : { attributes: attributes as never }), ...(timeUnixNanos === undefined ? {} : { timeUnixNanos }) });
+    this.#plugin.addEvent(this.handle, { name, ...(attributes === undefined ? {} : { attributes: attributes as XAttributes }), ...(timeUnixNanos === undefined ? {} : { timeUnixNanos }) });
   }
 
   protected status(status: SpanStatus): void {

@@ -1,5 +1,12 @@
 import type { Attributes, Context, HrTime, Link, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
-import { SpanHandle, type InstrumentationScope, type TracerPlugin } from '@x/tracer-core';
+import {
+  SpanHandle,
+  type AttributeValue as XAttributeValue,
+  type Attributes as XAttributes,
+  type InstrumentationScope,
+  type SpanKind as XSpanKind,
+  type TracerPlugin,
+} from '@x/tracer-core';
 import { checkPlugin } from '@x/tracer-core/internal';
 import { unixNanosOf } from './otel-time.js';
 import { linksOf, statusOf } from './span-arguments.js';
@@ -61,11 +68,11 @@ export function createOtelSpanProcessor(plugin: TracerPlugin): OtelSpanProcessor
         const parentSpanId = span.parentSpanContext?.spanId ?? span.parentSpanId;
         const handle = plugin.startSpan({
           name: span.name,
-          kind: span.kind as number as 0,
+          kind: span.kind as number as XSpanKind,
           parent: parentSpanId === undefined ? null : (SpanHandle.of(context.traceId, parentSpanId) ?? null),
           traceId: context.traceId,
           spanId: context.spanId,
-          attributes: span.attributes as never,
+          attributes: span.attributes as XAttributes,
           startTimeUnixNanos: unixNanosOf(span.startTime),
           links: linksOf(span.links),
           scope: scopeOf(span),
@@ -83,10 +90,10 @@ export function createOtelSpanProcessor(plugin: TracerPlugin): OtelSpanProcessor
       try {
         for (const key of Object.keys(span.attributes)) {
           const value = span.attributes[key];
-          if (value !== undefined && value !== null) plugin.setAttribute(handle, key, value as never);
+          if (value !== undefined && value !== null) plugin.setAttribute(handle, key, value as XAttributeValue);
         }
         for (const event of span.events) {
-          plugin.addEvent(handle, { name: event.name, timeUnixNanos: unixNanosOf(event.time), ...(event.attributes ? { attributes: event.attributes as never } : {}) });
+          plugin.addEvent(handle, { name: event.name, timeUnixNanos: unixNanosOf(event.time), ...(event.attributes ? { attributes: event.attributes as XAttributes } : {}) });
         }
         const status = statusOf(span.status);
         if (status !== undefined) plugin.setStatus(handle, status);

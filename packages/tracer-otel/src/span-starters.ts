@@ -1,5 +1,5 @@
 import { TraceFlags, type Span, type SpanContext, type SpanOptions } from '@opentelemetry/api';
-import { SpanHandle, type InstrumentationScope, type SpanKind, type TracerPlugin } from '@x/tracer-core';
+import { SpanHandle, type Attributes as XAttributes, type InstrumentationScope, type SpanKind, type TracerPlugin } from '@x/tracer-core';
 import { createIdGenerator } from '@x/tracer-core/internal';
 import type { ParentLike } from '@x/trace';
 import { openDetachedSpan } from '@x/trace/internal';
@@ -74,7 +74,7 @@ export function pluginStarter(plugin: TracerPlugin): SpanStarter {
           name: typeof name === 'string' ? name : String(name),
           kind: kindOf(options.kind),
           parent: parentHandle ?? null,
-          attributes: options.attributes as never,
+          attributes: options.attributes as XAttributes | undefined,
           startTimeUnixNanos: unixNanosOf(options.startTime),
           links: linksOf(options.links),
           scope,

@@ -5,8 +5,8 @@ import { runApp } from './support/run-app.js';
 // and without @x/trace's own automatic HTTP spans. One app: GET /outer -> withSpan('call-inner') ->
 // fetch GET /inner on the same server.
 
-async function run(xTraceHttp: boolean) {
-  const app = await runApp('http-app.ts', { X_TRACE_HTTP: xTraceHttp ? '1' : '0' });
+async function run(xTraceHttp: 'none' | 'all' | 'server') {
+  const app = await runApp('http-app.ts', { X_TRACE_HTTP: xTraceHttp });
   const response = await fetch(`http://127.0.0.1:${app.port}/outer`);
   expect(await response.text()).toBe('outer(inner)');
   const spans = await app.stop();
@@ -15,7 +15,7 @@ async function run(xTraceHttp: boolean) {
 
 describe('OpenTelemetry HTTP instrumentations on the bridge', () => {
   it('alone: their server, our withSpan and their undici client span make one trace, each under the one before', async () => {
-    const spans = await run(false);
+    const spans = await run('none');
     const scopes = new Set(spans.map((s) => s.scope?.name));
     expect(scopes.has('@x/trace/http')).toBe(false);
     const servers = spans.filter((s) => s.kind === 'server');
@@ -33,7 +33,7 @@ describe('OpenTelemetry HTTP instrumentations on the bridge', () => {
   });
 
   it('with instrumentHttp() too: ours win, one server span per request and one client span, in one trace', async () => {
-    const spans = await run(true);
+    const spans = await run('all');
     const theirs = spans.filter((s) => s.scope?.name?.startsWith('@opentelemetry/instrumentation-'));
     expect(theirs).toEqual([]);
     const servers = spans.filter((s) => s.kind === 'server');
@@ -47,5 +47,17 @@ describe('OpenTelemetry HTTP instrumentations on the bridge', () => {
     expect(clients[0].parentSpanId).toBe(callInner.spanId);
     expect(inner.parentSpanId).toBe(clients[0].spanId);
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+  });
+
+  it('with only our server spans on: ours make the server spans, theirs the fetch client span', async () => {
+    const spans = await run('server');
+    const servers = spans.filter((s) => s.kind === 'server');
+    expect(servers.map((s) => s.scope.name)).toEqual(['@x/trace/http', '@x/trace/http']);
+    const clients = spans.filter((s) => s.kind === 'client');
+    expect(clients.map((s) => s.scope.name)).toEqual(['@opentelemetry/instrumentation-undici']);
+    const outer = servers.find((s) => s.attributes['url.path'] === '/outer')!;
+    const callInner = spans.find((s) => s.name === 'call-inner')!;
+    expect(callInner.parentSpanId).toBe(outer.spanId);
+    expect(clients[0].parentSpanId).toBe(callInner.spanId);
   });
 });
