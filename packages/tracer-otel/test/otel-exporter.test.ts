@@ -36,6 +36,8 @@ describe('fromOtelExporter: our spans as their ReadableSpan', () => {
       name: 'db',
       kind: SpanKind.CLIENT,
       parent: root,
+      // Given, as every time here: the clock's now and Date.now() may differ by milliseconds.
+      startTimeUnixNanos: start + 500n,
       attributes: { a: 1, b: 'two', c: [true, false], d: 'over the limit' },
       links: [{ context: linked, attributes: { why: 'x' }, traceState: 'k=v' }, { context: linked }],
     });
@@ -68,7 +70,9 @@ describe('fromOtelExporter: our spans as their ReadableSpan', () => {
     expect(c!.links[0]!.attributes).toEqual({ why: 'x' });
     expect(c!.droppedLinksCount).toBe(1);
     expect(c!.status).toEqual({ code: 2, message: 'boom' });
+    expect(c!.startTime).toEqual([Number((start + 500n) / 1_000_000_000n), Number((start + 500n) % 1_000_000_000n)]);
     expect(c!.endTime).toEqual([Number((start + 5_000_000n) / 1_000_000_000n), Number((start + 5_000_000n) % 1_000_000_000n)]);
+    expect(c!.duration).toEqual([0, 4_999_500]);
     expect(c!.resource.attributes).toMatchObject({
       'service.name': 'checkout',
       'deployment.environment.name': 'test',
