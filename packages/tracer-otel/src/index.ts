@@ -16,4 +16,5 @@ export {
   type OtelTracerProviderOptions,
 } from './otel-tracer-provider.js';
 export { HTTP_INSTRUMENTATION_SCOPES } from './otel-tracer.js';
+export { createOtelPropagator } from './w3c-propagator.js';
 export { createOtelSpanProcessor, type OtelSpanProcessor, type OtelSdkSpan } from './span-processor.js';

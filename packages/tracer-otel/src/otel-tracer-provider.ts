@@ -1,8 +1,9 @@
-import { context, trace, type ContextManager, type Tracer, type TracerOptions, type TracerProvider } from '@opentelemetry/api';
+import { context, propagation, trace, type ContextManager, type Tracer, type TracerOptions, type TracerProvider } from '@opentelemetry/api';
 import type { InstrumentationScope, TracerPlugin } from '@x/tracer-core';
 import { checkPlugin, optionsObject } from '@x/tracer-core/internal';
 import { XTraceContextManager } from './context-manager.js';
 import { BridgeTracer, yieldsToHttpInstrumentation } from './otel-tracer.js';
+import { createOtelPropagator } from './w3c-propagator.js';
 import { pluginStarter, runtimeStarter, type SpanStarter } from './span-starters.js';
 
 /** Options of {@link createOtelTracerProvider}. */
@@ -20,9 +21,10 @@ export interface OtelTracerProvider extends TracerProvider {
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer;
   /**
    * Makes this the global provider (`trace.getTracer`, `registerInstrumentations`) and installs the
-   * bridge's context manager (see {@link createOtelContextManager}). False when another provider or
-   * context manager was registered first: OpenTelemetry's API keeps the first (call
-   * `trace.disable()`/`context.disable()` before, to replace them).
+   * bridge's context manager (see {@link createOtelContextManager}) and W3C Trace Context propagator
+   * ({@link createOtelPropagator}), as their SDK's `register()` installs its own. False when another
+   * was registered first: OpenTelemetry's API keeps the first (call `trace.disable()`,
+   * `context.disable()`, `propagation.disable()` before, to replace them).
    */
   register(): boolean;
   /** The plugin's `flush()`; resolves at once on `@x/trace`'s runtime (flush its tracer). */
@@ -67,7 +69,8 @@ export function createOtelTracerProvider(plugin?: TracerPlugin, options?: OtelTr
     },
     register() {
       const contextInstalled = context.setGlobalContextManager(createOtelContextManager());
-      return trace.setGlobalTracerProvider(provider) && contextInstalled;
+      const propagatorInstalled = propagation.setGlobalPropagator(createOtelPropagator());
+      return trace.setGlobalTracerProvider(provider) && contextInstalled && propagatorInstalled;
     },
     forceFlush: () => (plugin === undefined ? Promise.resolve() : plugin.flush()),
     shutdown: () => (plugin === undefined ? Promise.resolve() : Promise.resolve(plugin.shutdown?.())),

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, ROOT_CONTEXT, trace, TraceFlags, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import { configure, currentSpan, withSpan } from '@x/trace';
 import { createMemoryTracer, type MemoryTracer } from '@x/tracer-memory';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ beforeAll(() => {
 afterAll(() => {
   trace.disable();
   context.disable();
+  propagation.disable();
 });
 beforeEach(() => {
   memory = createMemoryTracer();
@@ -138,6 +139,26 @@ describe('one context for @x/trace and OpenTelemetry', () => {
     const { ours, theirs } = spans();
     expect(ours).toMatchObject({ traceId: remote.traceId, parentSpanId: remote.spanId, parentIsRemote: true });
     expect(theirs).toMatchObject({ traceId: remote.traceId, parentSpanId: ours!.spanId });
+  });
+
+  it('register() installs W3C propagation: withSpan\'s span is injected as @x/trace injects it, and an extracted context is its parent', () => {
+    const carrier: Record<string, string> = {};
+    let ours!: { traceId: string; spanId: string };
+    withSpan('ours', (span) => {
+      ours = span;
+      propagation.inject(context.active(), carrier);
+    });
+    expect(carrier.traceparent).toBe(`00-${ours.traceId}-${ours.spanId}-03`);
+    expect(carrier.tracestate).toBe(`xtrace=${ours.spanId}`);
+    const incoming = { traceparent: '00-6bf92f3577b34da6a3ce929d0e0e4736-20f067aa0ba902b7-01', tracestate: 'vendor=a' };
+    const extracted = propagation.extract(ROOT_CONTEXT, incoming);
+    expect(trace.getSpanContext(extracted)).toMatchObject({ traceId: '6bf92f3577b34da6a3ce929d0e0e4736', spanId: '20f067aa0ba902b7', isRemote: true, traceFlags: 1 });
+    expect(trace.getSpanContext(extracted)?.traceState?.get('vendor')).toBe('a');
+    context.with(extracted, () => withSpan('joined', () => undefined));
+    const { joined } = spans();
+    expect(joined).toMatchObject({ traceId: '6bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: '20f067aa0ba902b7', traceState: 'vendor=a' });
+    expect(propagation.extract(ROOT_CONTEXT, { traceparent: 'garbage' })).toBe(ROOT_CONTEXT);
+    expect(propagation.fields()).toEqual(['traceparent', 'tracestate']);
   });
 
   it('withSpan under an unsampled remote context records nothing, and passes the trace id on', () => {

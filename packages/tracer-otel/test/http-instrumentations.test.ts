@@ -26,10 +26,10 @@ describe('OpenTelemetry HTTP instrumentations on the bridge', () => {
     const client = spans.find((s) => s.kind === 'client' && s.scope.name === '@opentelemetry/instrumentation-undici')!;
     expect(callInner.parentSpanId).toBe(outer.spanId);
     expect(client.parentSpanId).toBe(callInner.spanId);
-    // Their propagation (W3C, registered by nothing here but carried by our context) is not asserted;
-    // the trace is one through the parents in this process.
-    expect(new Set([outer.traceId, callInner.traceId, client.traceId]).size).toBe(1);
-    expect(inner).toBeDefined();
+    // Across the request: their undici instrumentation injects and their http one extracts
+    // through the propagator register() installed.
+    expect(inner.parentSpanId).toBe(client.spanId);
+    expect(new Set([outer.traceId, callInner.traceId, client.traceId, inner.traceId]).size).toBe(1);
   });
 
   it('with instrumentHttp() too: ours win, one server span per request and one client span, in one trace', async () => {
@@ -59,5 +59,7 @@ describe('OpenTelemetry HTTP instrumentations on the bridge', () => {
     const callInner = spans.find((s) => s.name === 'call-inner')!;
     expect(callInner.parentSpanId).toBe(outer.spanId);
     expect(clients[0].parentSpanId).toBe(callInner.spanId);
+    const inner = servers.find((s) => s.attributes['url.path'] === '/inner')!;
+    expect(inner.parentSpanId).toBe(clients[0].spanId);
   });
 });
