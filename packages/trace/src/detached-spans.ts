@@ -1,7 +1,7 @@
 import type { InstrumentationScope, SpanHandle, SpanKind, SpanLink } from '@x/tracer-core';
 import { fromUnixNanos } from '@x/tracer-core/internal';
 import { getTracer } from './index.js';
-import type { Span } from './span.js';
+import { INERT_SPAN, type Span } from './span.js';
 import type { ParentLike } from './tracer.js';
 
 /**
@@ -22,11 +22,13 @@ export interface DetachedSpanStart {
 }
 
 /**
- * Opens a span that does not become current (the caller decides where it is current). Throws what
- * `getTracer` throws for a bad scope, and TraceError for a malformed parent.
+ * Opens a span that does not become current (the caller decides where it is current); the inert
+ * span while tracing is off (`setEnabled(false)`). Throws what `getTracer` throws for a bad scope,
+ * and TraceError for a malformed parent.
  */
 export function openDetachedSpan(start: DetachedSpanStart): Span {
   const tracer = getTracer(start.scope.name, start.scope.version);
+  if (!tracer.enabled) return INERT_SPAN;
   const at = start.startTimeUnixNanos === undefined ? undefined : fromUnixNanos(start.startTimeUnixNanos);
   return tracer.openDetached(
     start.name,

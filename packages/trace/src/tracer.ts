@@ -65,6 +65,11 @@ export class Tracer {
     this.#scope = scope;
   }
 
+  /** Whether tracing is on (`setEnabled`). @internal */
+  get enabled(): boolean {
+    return this.#runtime.enabled;
+  }
+
   /** The scope spans of this tracer carry. */
   get scope(): InstrumentationScope {
     return this.#scope ?? this.#runtime.defaultScope;

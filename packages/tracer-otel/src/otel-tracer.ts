@@ -9,8 +9,8 @@ import type { SpanStarter } from './span-starters.js';
 /** `suppressTracing()` of `@opentelemetry/core` sets this key (`createContextKey` is `Symbol.for`). */
 const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
-/** Scopes whose spans `@x/trace`'s `instrumentHttp()` makes itself, while it is enabled. */
 const UNDICI_SCOPE = '@opentelemetry/instrumentation-undici';
+/** Scopes whose spans `@x/trace`'s `instrumentHttp()` makes itself, while it is enabled. */
 export const HTTP_INSTRUMENTATION_SCOPES: ReadonlySet<string> = new Set(['@opentelemetry/instrumentation-http', UNDICI_SCOPE]);
 
 /**

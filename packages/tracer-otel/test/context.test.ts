@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Span } from '@opentelemetry/api';
-import { configure, currentSpan, withSpan } from '@x/trace';
+import { configure, currentSpan, setEnabled, withSpan } from '@x/trace';
 import { createMemoryTracer, type MemoryTracer } from '@x/tracer-memory';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOtelTracerProvider } from '../src/index.js';
@@ -112,6 +112,19 @@ describe('one context for @x/trace and OpenTelemetry', () => {
     otel().startSpan('second').end();
     expect(memory.drain().map((s) => s.name)).toEqual(['first']);
     expect(other.drain().map((s) => s.name)).toEqual(['second']);
+  });
+
+  it('records nothing while @x/trace is switched off (setEnabled(false))', () => {
+    setEnabled(false);
+    try {
+      const span = otel().startSpan('off');
+      expect(span.isRecording()).toBe(false);
+      span.end();
+    } finally {
+      setEnabled(true);
+    }
+    otel().startSpan('on').end();
+    expect(memory.drain().map((s) => s.name)).toEqual(['on']);
   });
 
   it('a plugin provider\'s spans nest under withSpan, and withSpan under them', () => {
