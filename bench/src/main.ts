@@ -7,8 +7,9 @@ import { headSampledOut, tailSampled } from './sampling-cases.js';
 import { encodeZipkin } from './zipkin-cases.js';
 import { e2eOtlpGrpc } from './grpc-cases.js';
 import { withSpanCase, withSpanDisabled } from './api-cases.js';
+import { otelBridgeRuntime, otelBridgeSpan, otelExporterE2e } from './otel-bridge-cases.js';
 import { runCases } from './run-cases.js';
 
-const CASES: BenchCase[] = [spanFull, spanUnsampled, headSampledOut, tailSampled, spanNested, fanout3, withSpanCase, withSpanDisabled, encodeProtobuf, encodeJson, encodeZipkin, e2eOtlp, e2eOtlpGrpc, heapBuffered, burstDefaults, exportLoopDelay];
+const CASES: BenchCase[] = [spanFull, spanUnsampled, headSampledOut, tailSampled, spanNested, fanout3, withSpanCase, withSpanDisabled, encodeProtobuf, encodeJson, encodeZipkin, e2eOtlp, e2eOtlpGrpc, heapBuffered, burstDefaults, exportLoopDelay, otelBridgeSpan, otelBridgeRuntime, otelExporterE2e];
 
 await runCases(CASES, process.argv.slice(2));

@@ -5,7 +5,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { type FinishedSpan } from '@x/tracer-core';
+import { type FinishedSpan, type TracerPlugin } from '@x/tracer-core';
 import { SpanRecorder, TracerCounters } from '@x/tracer-core/internal';
 import { createJsonEncoder, createOtlpTracer, createProtobufEncoder, encodeAll } from '@x/tracer-otlp';
 import { alternate, check, gc, median, timed, type BenchCase, type BenchContext, type CaseResult } from './harness.js';
@@ -18,7 +18,7 @@ export const BATCH = 512;
  * OpenTelemetry's OTLP/HTTP protobuf exporter. Its default of 30 concurrent exports makes a flush
  * of a large queue fail ("Concurrent export limit reached"), losing spans; raised so it delivers.
  */
-function theirsExporter(url: string): OTLPTraceExporter {
+export function theirsExporter(url: string): OTLPTraceExporter {
   return new OTLPTraceExporter({ url, concurrencyLimit: 10_000 });
 }
 export const RESOURCE = { 'service.name': 'bench' };
@@ -168,37 +168,50 @@ export function cpuMicros(): number {
 
 export const e2eOtlp: BenchCase = {
   id: 'e2e-otlp',
-  async run(context) {
-    const total = context.quick ? 20_000 : 200_000;
-    const { receiver } = context;
-    const oursRun = async () => {
-      await receiver.reset();
-      const tracer = createOtlpTracer({ url: receiver.tracesUrl, hookProcessShutdown: false });
-      gc();
-      const cpu = cpuMicros();
-      await recordInChunks(total, () => oursFullSpan(tracer));
-      await tracer.shutdown({ timeoutMillis: 60_000 });
-      const used = cpuMicros() - cpu;
-      await receiver.waitFor(total);
-      check('receiver got (ours)', (await receiver.count()).spans, total);
-      return (used * 1000) / total;
-    };
-    const theirsRun = async () => {
-      await receiver.reset();
-      const otel = otelWith([new BatchSpanProcessor(theirsExporter(receiver.tracesUrl), { maxQueueSize: total + 1 })]);
-      gc();
-      const cpu = cpuMicros();
-      await recordInChunks(total, () => theirsFullSpan(otel.tracer));
-      await otel.shutdown();
-      const used = cpuMicros() - cpu;
-      await receiver.waitFor(total);
-      check('receiver got (theirs)', (await receiver.count()).spans, total);
-      return (used * 1000) / total;
-    };
-    const result = await alternate(context.quick ? 1 : 3, 0, oursRun, theirsRun);
-    return { id: this.id, unit: 'ns CPU/span', ...result };
+  run(context) {
+    return e2eAgainstTheirs(this.id, context, (url) => createOtlpTracer({ url, hookProcessShutdown: false }));
   },
 };
+
+/**
+ * CPU of the recording process per delivered span, end to end to the counting receiver: the full
+ * span recorded on `makeOurs(url, total)` (then shut down) against their SDK provider with
+ * `BatchSpanProcessor` and their OTLP/HTTP protobuf exporter.
+ */
+export async function e2eAgainstTheirs(
+  id: string,
+  context: BenchContext,
+  makeOurs: (url: string, total: number) => TracerPlugin & { shutdown(options?: { timeoutMillis?: number }): Promise<void> },
+): Promise<CaseResult> {
+  const total = context.quick ? 20_000 : 200_000;
+  const { receiver } = context;
+  const oursRun = async () => {
+    await receiver.reset();
+    const tracer = makeOurs(receiver.tracesUrl, total);
+    gc();
+    const cpu = cpuMicros();
+    await recordInChunks(total, () => oursFullSpan(tracer));
+    await tracer.shutdown({ timeoutMillis: 60_000 });
+    const used = cpuMicros() - cpu;
+    await receiver.waitFor(total);
+    check('receiver got (ours)', (await receiver.count()).spans, total);
+    return (used * 1000) / total;
+  };
+  const theirsRun = async () => {
+    await receiver.reset();
+    const otel = otelWith([new BatchSpanProcessor(theirsExporter(receiver.tracesUrl), { maxQueueSize: total + 1 })]);
+    gc();
+    const cpu = cpuMicros();
+    await recordInChunks(total, () => theirsFullSpan(otel.tracer));
+    await otel.shutdown();
+    const used = cpuMicros() - cpu;
+    await receiver.waitFor(total);
+    check('receiver got (theirs)', (await receiver.count()).spans, total);
+    return (used * 1000) / total;
+  };
+  const result = await alternate(context.quick ? 1 : 3, 0, oursRun, theirsRun);
+  return { id, unit: 'ns CPU/span', ...result };
+}
 
 export const burstDefaults: BenchCase = {
   id: 'burst-defaults',

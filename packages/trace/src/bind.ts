@@ -24,17 +24,27 @@ const REMOVERS = ['off', 'removeListener'] as const;
 export function bind<F extends AnyFunction>(fn: F): F;
 export function bind<E extends EventEmitter>(emitter: E): E;
 export function bind(target: AnyFunction | EventEmitter): unknown {
-  if (typeof target === 'function') return bindFunction(target, activeSpan());
-  if (isEmitter(target)) return bindEmitter(target);
+  if (typeof target === 'function') return bindFunction(target, runnerIn(activeSpan()));
+  if (isEmitter(target)) return bindEmitter(target, () => runnerIn(activeSpan()));
   throw new TypeError(`bind() takes a function or an EventEmitter, got ${target === null ? 'null' : typeof target}`);
 }
 
 /** A bound function carries the original as `listener`, as Node's once-wrappers do. */
 type Bound = AnyFunction & { listener: AnyFunction; [BOUND_FUNCTION]: true };
 
-function bindFunction(fn: AnyFunction, span: ReturnType<typeof activeSpan>): Bound {
+/**
+ * Runs a bound function's original: with a span current (here), or in a context of another API (the
+ * OpenTelemetry bridge binds emitters to its contexts with the same machinery).
+ */
+export type ListenerRunner = (fn: AnyFunction, thisArg: unknown, args: unknown[]) => unknown;
+
+function runnerIn(span: ReturnType<typeof activeSpan>): ListenerRunner {
+  return (fn, thisArg, args) => runWith(span, Reflect.apply, fn, thisArg, args);
+}
+
+function bindFunction(fn: AnyFunction, run: ListenerRunner): Bound {
   const bound = function (this: unknown, ...args: unknown[]): unknown {
-    return runWith(span, Reflect.apply, fn, this, args);
+    return run(fn, this, args);
   } as Bound;
   bound.listener = fn;
   bound[BOUND_FUNCTION] = true;
@@ -49,7 +59,7 @@ function isBound(listener: AnyFunction): boolean {
   return (listener as Partial<Bound>)[BOUND_FUNCTION] === true || (listener as { listener?: Partial<Bound> }).listener?.[BOUND_FUNCTION] === true;
 }
 
-function isEmitter(value: unknown): value is EventEmitter {
+export function isEmitter(value: unknown): value is EventEmitter {
   return (
     typeof value === 'object' &&
     value !== null &&
@@ -63,9 +73,10 @@ function isEmitter(value: unknown): value is EventEmitter {
 /**
  * Wraps each listener at registration. Nothing is kept on the side: the emitter's own list holds
  * the bound function (inside Node's once-wrapper for `once`), whose `listener` is the original, so
- * `off(event, original)` finds it there and a fired `once` leaves nothing behind.
+ * `off(event, original)` finds it there and a fired `once` leaves nothing behind. `runnerNow()` is
+ * asked at each registration how that listener will run (here: with the span current then).
  */
-function bindEmitter<E extends EventEmitter>(emitter: E): E {
+export function bindEmitter<E extends EventEmitter>(emitter: E, runnerNow: () => ListenerRunner): E {
   const target = emitter as E & { [BOUND]?: true };
   if (target[BOUND]) return emitter;
   Object.defineProperty(target, BOUND, { value: true });
@@ -74,7 +85,7 @@ function bindEmitter<E extends EventEmitter>(emitter: E): E {
     const original = target[method] as AnyFunction;
     define(target, method, function (this: EventEmitter, event: string | symbol, listener: unknown) {
       if (typeof listener !== 'function' || isBound(listener as AnyFunction)) return original.call(this, event, listener);
-      return original.call(this, event, bindFunction(listener as AnyFunction, activeSpan()));
+      return original.call(this, event, bindFunction(listener as AnyFunction, runnerNow()));
     });
   }
   for (const method of REMOVERS) {

@@ -262,6 +262,15 @@ export class Span implements SpanHandle {
 
   /** Adds a point-in-time event. */
   addEvent(name: string, attributes?: unknown): this {
+    return this.addEventAt(name, attributes, undefined);
+  }
+
+  /**
+   * Adds an event that happened at `timeUnixNanos` (default now): the OpenTelemetry bridge's
+   * `addEvent(name, attributes, time)`. The record's event keeps the time it was added.
+   * @internal
+   */
+  addEventAt(name: string, attributes: unknown, timeUnixNanos: bigint | undefined): this {
     if (this.#ended || typeof name !== 'string') return this;
     const runtime = this.#runtime!;
     this.#notes?.addEvent(name, attributes);
@@ -269,7 +278,8 @@ export class Span implements SpanHandle {
     if (plugin !== undefined) {
       const converted = toAttributes(attributes);
       try {
-        plugin.addEvent(this.#handle, converted === undefined ? { name } : { name, attributes: converted });
+        const event = converted === undefined ? { name } : { name, attributes: converted };
+        plugin.addEvent(this.#handle, timeUnixNanos === undefined ? event : { ...event, timeUnixNanos });
       } catch {
         runtime.counters.tracerErrors++;
       }

@@ -1,4 +1,4 @@
-import { SpanHandle, toUnixNanos, type InstrumentationScope, type SpanKind, type SpanStart } from '@x/tracer-core';
+import { SpanHandle, toUnixNanos, type InstrumentationScope, type SpanKind, type SpanLink, type SpanStart } from '@x/tracer-core';
 import { describe, isSpanKind, now } from '@x/tracer-core/internal';
 import { keyOf, NOT_RECORDED_ID, readLocalId } from './local-id.js';
 import { activeSpan, enterSpan, leaveSpan, runInSpan } from './span-context.js';
@@ -43,6 +43,13 @@ interface Parent {
 
 const ROOT: Parent = Object.freeze({ span: undefined, handle: undefined });
 
+/** What `openDetached` takes beyond {@link SpanOptions}: the OpenTelemetry bridge's start time and links. @internal */
+export interface DetachedStart {
+  /** A clock reading (`now()`); default now. */
+  readonly at?: number | undefined;
+  readonly links?: readonly SpanLink[] | undefined;
+}
+
 /**
  * The application API bound to one instrumentation scope: what `getTracer(name, version)` returns,
  * and (with the application's scope) what the package's top-level functions are. Every method is
@@ -56,6 +63,11 @@ export class Tracer {
   constructor(runtime: TraceRuntime, scope: InstrumentationScope | undefined) {
     this.#runtime = runtime;
     this.#scope = scope;
+  }
+
+  /** Whether tracing is on (`setEnabled`). @internal */
+  get enabled(): boolean {
+    return this.#runtime.enabled;
   }
 
   /** The scope spans of this tracer carry. */
@@ -181,9 +193,37 @@ export class Tracer {
    * for the current span.
    * @internal
    */
-  openDetached(name: string, options: SpanOptions): Span {
+  openDetached(name: string, options: SpanOptions, start?: DetachedStart): Span {
     const parent = options.parent === undefined ? this.#currentParent() : this.#parentOf(options.parent);
-    return this.#open(name, options.attributes, parent, options.kind, true);
+    return this.#open(name, options.attributes, parent, options.kind, true, start?.at, start?.links);
+  }
+
+  /**
+   * A span that stands for a parent from elsewhere (the OpenTelemetry bridge's foreign or remote span
+   * contexts), to be made current so that spans started under it are its children. It records
+   * nothing, is never registered, never ends, and is not counted. INVALID `handle`: the trace is not
+   * sampled, and neither are spans under it (which carry `traceId` on).
+   * @internal
+   */
+  standIn(handle: SpanHandle, traceId: string, traceState: string): Span {
+    const runtime = this.#runtime;
+    return new Span({
+      runtime,
+      id: runtime.ids.next(),
+      name: '',
+      scope: this.scope,
+      plugin: undefined,
+      handle,
+      parentId: null,
+      parentHandle: undefined,
+      attributes: undefined,
+      keepsRecord: false,
+      collects: false,
+      startReading: Number.NaN,
+      traceState,
+      random: true,
+      traceIdToContinue: handle === SpanHandle.INVALID ? traceId : undefined,
+    });
   }
 
   #currentParent(): Parent {
@@ -226,7 +266,7 @@ export class Tracer {
    * Opens a span under `parent`: asks the site's tracer (if any) and builds the API span.
    * `ownedByWithSpan`: nobody but the store can ask for its record.
    */
-  #open(name: unknown, attributes: unknown, parent: Parent, kind: unknown, ownedByWithSpan: boolean, at?: number): Span {
+  #open(name: unknown, attributes: unknown, parent: Parent, kind: unknown, ownedByWithSpan: boolean, at?: number, links?: readonly SpanLink[]): Span {
     const runtime = this.#runtime;
     runtime.counters.spansStarted++;
     const scope = this.scope;
@@ -248,6 +288,7 @@ export class Tracer {
         startTimeUnixNanos: at === undefined ? undefined : toUnixNanos(at),
         scope,
         traceState: parent.remote?.traceState ?? parent.span?.traceState,
+        links,
       };
       try {
         handle = plugin.startSpan(start);

@@ -13,6 +13,23 @@ export interface HttpInstrumentation {
 }
 
 let active: HttpInstrumentation | undefined;
+/** Which spans the enabled instrumentation makes; undefined while none is enabled. */
+let activeParts: HttpInstrumentedParts | undefined;
+
+/** Which automatic HTTP spans are on: `node:http` server and client spans, fetch/undici spans. */
+export interface HttpInstrumentedParts {
+  readonly server: boolean;
+  readonly client: boolean;
+  readonly fetch: boolean;
+}
+
+/**
+ * Which spans `instrumentHttp()` makes while it is enabled, else undefined: the OpenTelemetry bridge
+ * leaves those to it.
+ */
+export function httpInstrumentedParts(): HttpInstrumentedParts | undefined {
+  return activeParts;
+}
 
 /** Subscribes `handler` to `channel`; a throw in it never reaches the request it observes. */
 function subscribe(channel: string, handler: (message: unknown) => void): (message: unknown) => void {
@@ -68,9 +85,13 @@ export function instrumentHttp(options?: HttpInstrumentationOptions): HttpInstru
   const instrumentation: HttpInstrumentation = {
     disable() {
       for (const [channel, handler] of starts.splice(0)) diagnostics.unsubscribe(channel, handler);
-      if (active === instrumentation) active = undefined;
+      if (active === instrumentation) {
+        active = undefined;
+        activeParts = undefined;
+      }
     },
   };
   active = instrumentation;
+  activeParts = Object.freeze({ server: resolved.server, client: resolved.client, fetch: resolved.fetch });
   return instrumentation;
 }
