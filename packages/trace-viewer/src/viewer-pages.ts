@@ -15,7 +15,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** The pages of the app: every one is index.html, which reads its path (the app routes itself). */
-const APP_PATHS = /^\/(|search|trace\/[^/]+|compare)$/;
+const APP_PATHS = /^\/(|index\.html|search|trace\/[^/]+|compare)$/;
 
 interface Asset {
   readonly type: string;
@@ -49,7 +49,8 @@ export function viewerPages(root: string = WEB_DIST): (req: IncomingMessage, res
     res.writeHead(200, {
       'content-type': asset.type,
       'content-length': body.length,
-      'cache-control': isPage ? 'no-cache' : 'public, max-age=31536000, immutable',
+      // Only the build's hashed assets are forever; any other file may change with an upgrade.
+      'cache-control': isPage ? 'no-cache' : url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       vary: 'accept-encoding',
       'x-content-type-options': 'nosniff',
       ...(gzip ? { 'content-encoding': 'gzip' } : {}),

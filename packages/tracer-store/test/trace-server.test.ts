@@ -128,9 +128,13 @@ describe.each([duckdb, postgres])('the store server on $name', (engine) => {
     expect(login.status).toBe(303);
     expect(login.headers.get('location')).toBe('/search?service=a');
     const cookie = login.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^x_tracing_token=[^;]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(cookie).toMatch(/^x_tracing_token=[^;]+; HttpOnly; SameSite=Lax; Path=\/$/);
     expect((await getJson(`${server.url}/_api/services`, { cookie: cookie.split(';')[0]! })).status).toBe(200);
     expect((await getJson(`${server.url}/_api/services`, { cookie: 'x_tracing_token=guess' })).status).toBe(401);
+    // Already logged in, a page opened with ?token= is still redirected without it.
+    const again = await fetch(`${server.url}/search?token=${token}&service=b`, { redirect: 'manual', headers: { cookie: cookie.split(';')[0]! } });
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe('/search?service=b');
   });
 
   it('gzips a JSON answer the client takes gzipped, and only then', async () => {

@@ -28,16 +28,20 @@ export class AccessToken {
   }
 
   /**
-   * A page opened with the right `?token=`: sets the cookie (HttpOnly, SameSite=Strict) and
-   * redirects to the same address without the token, so it leaves the address bar and history.
-   * False when the request carries no such parameter or the wrong one.
+   * A page opened with the right `?token=`: sets the cookie and redirects to the same address
+   * without the token, so it leaves the address bar and history. False when the request carries no
+   * such parameter or the wrong one.
+   *
+   * SameSite=Lax, not Strict: a shared link to a trace, followed from a chat or a tracker, must
+   * open (Strict withholds the cookie on any navigation from another site). Lax still withholds it
+   * from other sites' POSTs, and GET only reads here.
    */
   logIn(url: URL, res: ServerResponse): boolean {
     const given = url.searchParams.get('token');
     if (given === null || !same(Buffer.from(given), this.#token)) return false;
     url.searchParams.delete('token');
     res.writeHead(303, {
-      'set-cookie': `${COOKIE}=${encodeURIComponent(given)}; HttpOnly; SameSite=Strict; Path=/`,
+      'set-cookie': `${COOKIE}=${encodeURIComponent(given)}; HttpOnly; SameSite=Lax; Path=/`,
       location: `${url.pathname}${url.search}`,
     });
     res.end();

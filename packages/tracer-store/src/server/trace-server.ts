@@ -79,8 +79,10 @@ export async function startTraceServer(options: TraceServerOptions): Promise<Tra
       // A request line no URL parser takes (GET //[): one bad request must not end the server.
       return void sendJson(req, res, 400, new ApiError(400, 'the request target is not a valid URL path').body());
     }
+    // A page opened with ?token= is redirected without it even when its cookie is already set:
+    // the token must not stay in the address bar, where the app would copy it into its links.
+    if (access !== undefined && req.method === 'GET' && url.searchParams.has('token') && access.logIn(url, res)) return;
     if (access !== undefined && !access.admits(req)) {
-      if (req.method === 'GET' && access.logIn(url, res)) return;
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
       res.end(
         JSON.stringify(
