@@ -6,3 +6,4 @@ export { exceptionAttributes } from './span.js';
 export { httpInstrumentedParts, type HttpInstrumentedParts } from './http/instrument-http.js';
 export { openDetachedSpan, endSpanAt, addEventAt, standInSpan, type DetachedSpanStart } from './detached-spans.js';
 export { bindEmitter, isEmitter, type ListenerRunner } from './bind.js';
+export { setTracingSuppressedCheck } from './tracing-suppressed.js';

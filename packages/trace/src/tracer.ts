@@ -1,6 +1,7 @@
 import { SpanHandle, toUnixNanos, type InstrumentationScope, type SpanKind, type SpanLink, type SpanStart } from '@x/tracer-core';
 import { describe, isSpanKind, now } from '@x/tracer-core/internal';
 import { keyOf, NOT_RECORDED_ID, readLocalId } from './local-id.js';
+import { tracingSuppressed } from './tracing-suppressed.js';
 import { activeSpan, enterSpan, leaveSpan, runInSpan } from './span-context.js';
 import { NOT_RECORDED, type SpanRecord } from './span-record.js';
 import { exceptionAttributes, INERT_SPAN, Span } from './span.js';
@@ -277,7 +278,9 @@ export class Tracer {
     let handle: SpanHandle = SpanHandle.INVALID;
     // The tracestate the tracer recorded (a sampler adds its threshold there): what children and inject carry on.
     let recordedTraceState: string | undefined;
-    if (unsampled) plugin = undefined;
+    // Suppressed (an exporter's own request, under OpenTelemetry's suppressTracing): recorded
+    // nowhere, as an unsampled span is, and the trace id still carried on.
+    if (unsampled || tracingSuppressed()) plugin = undefined;
     else if (plugin !== undefined) {
       // Every field present, undefined or not: one object shape for every call the tracer sees.
       const start: SpanStart = {

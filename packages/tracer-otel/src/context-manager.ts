@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import { isSpanContextValid, ROOT_CONTEXT, trace, type Context, type ContextManager, type Span } from '@opentelemetry/api';
 import { SpanHandle } from '@x/tracer-core';
 import type { Span as XSpan } from '@x/trace';
-import { activeSpan, bindEmitter, isEmitter, runWith, standInSpan, type ListenerRunner } from '@x/trace/internal';
+import { activeSpan, bindEmitter, isEmitter, runWith, setTracingSuppressedCheck, standInSpan, type ListenerRunner } from '@x/trace/internal';
 import { PassThroughSpan } from './pass-through-span.js';
 import { otelSpanOf, RuntimeSpan } from './runtime-span.js';
 import { handleOfContext } from './span-arguments.js';
@@ -59,8 +59,14 @@ interface Derived {
  * So an instrumentation's span started inside `withSpan` is its child, and `withSpan` inside a span
  * an instrumentation made active (or a remote context it extracted) is that span's child.
  */
+const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+
 export class XTraceContextManager implements ContextManager {
   readonly #storage = new AsyncLocalStorage<Context>();
+
+  constructor() {
+    this.enable();
+  }
   readonly #derived = new WeakMap<XSpan, Derived>();
 
   active(): Context {
@@ -86,10 +92,13 @@ export class XTraceContextManager implements ContextManager {
   }
 
   enable(): this {
+    // withSpan and @x/trace's HTTP spans honour OpenTelemetry's suppressTracing through this.
+    setTracingSuppressedCheck(() => this.#storage.getStore()?.getValue(SUPPRESS_TRACING) === true);
     return this;
   }
 
   disable(): this {
+    setTracingSuppressedCheck(undefined);
     this.#storage.disable();
     return this;
   }

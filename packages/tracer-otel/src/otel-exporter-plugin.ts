@@ -12,6 +12,7 @@ import {
   type InstrumentationScope,
   type SpanExporter,
 } from '@x/tracer-core';
+import { context as otelContext, type Context } from '@opentelemetry/api';
 import { buildResource, describe, optionsObject } from '@x/tracer-core/internal';
 import { createOtelResource, ReadableSpanConverter, type OtelReadableSpan } from './readable-span.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -100,17 +101,25 @@ class OtelExporterAdapter implements SpanExporter {
       if (context.signal.aborted) return onAbort();
       context.signal.addEventListener('abort', onAbort, { once: true });
       try {
-        this.#exporter.export(spans, (outcome) => {
-          context.signal.removeEventListener('abort', onAbort);
-          resolve(toExportResult(outcome));
-        });
+        // As their span processors do: the export's own requests (an HTTP client instrumentation
+        // on the same provider) must not be traced, or each export would make spans to export.
+        otelContext.with(suppressTracing(otelContext.active()), () =>
+          this.#exporter.export(spans, (outcome) => {
+            context.signal.removeEventListener('abort', onAbort);
+            resolve(toExportResult(outcome));
+          }),
+        );
       } catch (error) {
         context.signal.removeEventListener('abort', onAbort);
         resolve({ status: 'failure', error: new ExportFailedError(`the OpenTelemetry exporter threw: ${messageOf(error)}`, { cause: error }) });
       }
     });
     if (context.flushing && result.status === 'success' && typeof this.#exporter.forceFlush === 'function') {
-      await this.#exporter.forceFlush().catch(() => undefined);
+      // Asked, not awaited: the batch is delivered (SUCCESS came back), so neither a forceFlush that
+      // fails nor one that never settles may turn it into dropped spans or hold our flush.
+      void Promise.resolve()
+        .then(() => this.#exporter.forceFlush?.())
+        .catch(() => undefined);
     }
     return result;
   }
@@ -118,6 +127,13 @@ class OtelExporterAdapter implements SpanExporter {
   shutdown(): Promise<void> {
     return this.#exporter.shutdown();
   }
+}
+
+const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+
+/** `ctx` with tracing suppressed, under the key `@opentelemetry/core`'s suppressTracing uses. */
+function suppressTracing(ctx: Context): Context {
+  return ctx.setValue(SUPPRESS_TRACING, true);
 }
 
 /** Their result as ours. */

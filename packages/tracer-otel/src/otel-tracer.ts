@@ -30,7 +30,9 @@ export class BridgeTracer implements Tracer {
     this.#yieldsHttp = yieldsHttp;
   }
 
-  startSpan(name: string, options: SpanOptions = {}, context: Context = otelContext.active()): Span {
+  startSpan(name: string, options: SpanOptions = {}, given?: Context): Span {
+    // Recording never throws: a null or foreign context is the active one.
+    const context = given !== null && typeof given?.getValue === 'function' ? given : otelContext.active();
     if (context.getValue(SUPPRESS_TRACING) === true) return new PassThroughSpan(trace.getSpanContext(context), xSpanOf(trace.getSpan(context)));
     if (this.#yieldsHttp && this.#madeByXTrace(options?.kind)) {
       // The HTTP instrumentation runs its handlers in the context it gives this span: make that

@@ -43,6 +43,9 @@ export const runtimeStarter: SpanStarter = {
         startTimeUnixNanos: unixNanosOf(options.startTime),
         links: linksOf(options.links),
       });
+      // Tracing off (setEnabled(false)): nothing recorded, and the parent's context passes through
+      // untouched, so their instrumentations still carry the trace on.
+      if (xSpan.propagation() === undefined) return new PassThroughSpan(parent?.spanContext(), xParent);
       // A wrapper of its own, not `otelSpanOf`'s: a WeakMap entry per span costs the garbage
       // collector's ephemeron work. `context.active()` never needs to look this one up: the context
       // that makes it current holds it (see `context-manager.ts`).
@@ -62,8 +65,11 @@ export function pluginStarter(plugin: TracerPlugin): SpanStarter {
     start(name, options, parent, scope) {
       let parentHandle: SpanHandle | undefined;
       let parentContext: SpanContext | undefined;
-      if (parent instanceof PluginSpan) parentHandle = parent.handle;
-      else if (parent !== undefined) {
+      if (parent instanceof PluginSpan) {
+        parentHandle = parent.handle;
+        // An unsampled parent's handle is INVALID: its context still names the trace to carry on.
+        parentContext = parent.spanContext();
+      } else if (parent !== undefined) {
         parentHandle = xSpanOf(parent)?.handle;
         parentContext = parent.spanContext();
         parentHandle ??= handleOfContext(parentContext);
