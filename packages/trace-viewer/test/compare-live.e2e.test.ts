@@ -44,6 +44,31 @@ describe('compare', () => {
     expect(await texts(page, '.trace-card a')).toEqual(['gateway: POST /checkout', 'gateway: POST /checkout']);
     expect(await page.textContent('[data-testid=total-delta]')).toBe('−15.0ms');
   });
+
+  it('with only trace B chosen, offers candidates for A and keeps B on its side', async () => {
+    const slow = traceId('checkout-slow');
+    await page.goto(`${fixture.server.url}/compare?b=${slow}`);
+    await page.locator('.candidates a').first().waitFor();
+
+    expect([await page.inputValue('input[name=a]'), await page.inputValue('input[name=b]')]).toEqual(['', slow]);
+    for (const href of await page.locator('.candidates a').evaluateAll((links) => links.map((link) => link.getAttribute('href')!))) {
+      const params = new URL(href, fixture.server.url).searchParams;
+      expect(params.get('b')).toBe(slow);
+      expect(params.get('a')).not.toBe(slow);
+      expect(params.get('a')).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+
+  it('puts typed trace ids into the address encoded, so that they arrive as typed', async () => {
+    await page.goto(`${fixture.server.url}/compare`);
+    await page.fill('input[name=a]', 'x&b=y #z');
+    await page.fill('input[name=b]', traceId('checkout-slow'));
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.locator('.compare-page [role=alert]').waitFor();
+
+    const params = new URL(page.url()).searchParams;
+    expect([params.get('a'), params.get('b')]).toEqual(['x&b=y #z', traceId('checkout-slow')]);
+  });
 });
 
 describe('live search', () => {

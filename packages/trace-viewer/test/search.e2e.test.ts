@@ -95,4 +95,27 @@ describe('the search page', () => {
     expect(await page.textContent('#attributes-help')).toBe("expected key=value at 'oops'");
     expect(await page.getAttribute('input[name=attributes]', 'aria-invalid')).toBe('true');
   });
+
+  it('lists the operations of the service chosen last, though the one chosen before answers later', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await page.route('**/_api/operations?service=catalog', async (route) => {
+      await held;
+      // The page may have given up on the request by now: that is the point.
+      await route.continue().catch(() => {});
+    });
+    const answer = await fetch(`${fixture.server.url}/_api/operations?service=payments`);
+    const payments = [...new Set(((await answer.json()) as { operations: { name: string }[] }).operations.map((operation) => operation.name))];
+    await page.goto(`${fixture.server.url}/search`);
+
+    await page.selectOption('select[name=service]', 'catalog');
+    await page.selectOption('select[name=service]', 'payments');
+    await waitForCount(page, 'select[name=operation] option', payments.length + 1);
+    release();
+    // Time for catalog's late answer to arrive and, were it still awaited, to replace the list.
+    await page.waitForTimeout(500);
+
+    expect(await page.inputValue('select[name=service]')).toBe('payments');
+    expect(await texts(page, 'select[name=operation] option')).toEqual(['All operations', ...payments]);
+  });
 });

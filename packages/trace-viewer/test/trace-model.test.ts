@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { traceEvents } from '../web/src/trace/trace-events.ts';
-import { ancestorsOf, buildTraceModel } from '../web/src/trace/trace-model.ts';
+import { ancestorsOf, buildTraceModel, parentPlace } from '../web/src/trace/trace-model.ts';
 import { apiSpan } from './support/api-spans.ts';
 
 describe('buildTraceModel', () => {
@@ -37,6 +37,28 @@ describe('buildTraceModel', () => {
     expect(model.nodes).toHaveLength(3);
     expect(model.roots.map((node) => node.id)).toEqual(['orphan', 'x']);
     expect(model.byId.get('y')!.parent?.id).toBe('x');
+  });
+
+  it('tells a parent in a cycle (stored, but cut to make a root) from a missing one', () => {
+    const model = buildTraceModel('t', [
+      apiSpan({ id: 'root', start: 0, duration: 10 }),
+      apiSpan({ id: 'child', parent: 'root', start: 1, duration: 1 }),
+      apiSpan({ id: 'orphan', parent: 'gone', start: 1, duration: 1 }),
+      apiSpan({ id: 'x', parent: 'y', start: 2, duration: 1 }),
+      apiSpan({ id: 'y', parent: 'x', start: 3, duration: 1 }),
+      apiSpan({ id: 'self', parent: 'self', start: 4, duration: 1 }),
+    ]);
+    const place = (id: string) => {
+      const found = parentPlace(model, model.byId.get(id)!);
+      return 'parent' in found ? [found.kind, found.parent.id] : [found.kind];
+    };
+
+    expect(place('root')).toEqual(['none']);
+    expect(place('child')).toEqual(['shown', 'root']);
+    expect(parentPlace(model, model.byId.get('orphan')!)).toEqual({ kind: 'missing', parentId: 'gone' });
+    expect(place('x')).toEqual(['cycle', 'y']);
+    expect(place('y')).toEqual(['shown', 'x']);
+    expect(place('self')).toEqual(['cycle', 'self']);
   });
 
   it('marks the ancestors of a failed span, and only them', () => {

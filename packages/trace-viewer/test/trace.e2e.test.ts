@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { screenshot, texts, waitForCount } from './support/browser.ts';
-import { spanId, traceId } from './support/demo-traces.ts';
+import { spanId, traceId, traceRows } from './support/demo-traces.ts';
 import type { TraceFixture } from './support/trace-fixture.ts';
 import { useViewerSuite } from './support/viewer-suite.ts';
 
@@ -113,17 +113,47 @@ describe('the trace page', () => {
     expect(await page.textContent('.status-error')).toBe('Error: payment gateway returned 502');
   });
 
-  it('follows a deep link to a span: selected, its ancestors expanded, scrolled into view', async () => {
+  it('follows a deep link to a span folded away: selected, its ancestors expanded, scrolled into view', async () => {
     const deep = 'b9000';
-    await openTrace(BIG_TRACE, `?span=${spanId(deep)}`);
+    await openTrace(BIG_TRACE);
+    await page.getByRole('button', { name: 'Show 1 level' }).click();
+    await waitForCount(page, '[role=treeitem]', 1);
+    expect(await page.locator(row(deep)).count()).toBe(0);
+
+    // A link to the span followed inside the app, as back/forward or a pasted address would.
+    await page.evaluate((url) => {
+      history.pushState(null, '', url);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, `/trace/${BIG_TRACE}?span=${spanId(deep)}`);
     const selected = page.locator(`${row(deep)}[aria-selected=true]`);
     await selected.waitFor();
 
     const [box, view] = await Promise.all([selected.boundingBox(), page.locator('[role=tree]').boundingBox()]);
     expect(box!.y).toBeGreaterThanOrEqual(view!.y);
     expect(box!.y + box!.height).toBeLessThanOrEqual(view!.y + view!.height);
+    // b0 › b1 › b8 › b34 › b140 › b562 › b2249 › b9000: every ancestor unfolded again.
+    expect(await selected.getAttribute('aria-level')).toBe('8');
     expect(await page.textContent('.details-operation')).toBe(await page.textContent(`${row(deep)} .operation-name`));
     expect(await page.getAttribute('.deep-link', 'href')).toBe(`/trace/${BIG_TRACE}?span=${spanId(deep)}`);
+  });
+
+  it('moves with the arrow keys from where a selected span folded away by a Levels button sits', async () => {
+    // b9000 descends from b1, the first of the root's children; b2 comes after it.
+    const foldSelectedAway = async () => {
+      await openTrace(BIG_TRACE, `?span=${spanId('b9000')}`);
+      await page.locator(`${row('b9000')}[aria-selected=true]`).waitFor();
+      await page.getByRole('button', { name: 'Show 2 levels' }).click();
+      await page.locator(row('b9000')).waitFor({ state: 'detached' });
+      await page.focus('[role=tree]');
+    };
+
+    await foldSelectedAway();
+    await page.keyboard.press('ArrowDown');
+    await page.locator(`${row('b2')}[aria-selected=true]`).waitFor();
+
+    await foldSelectedAway();
+    await page.keyboard.press('ArrowUp');
+    await page.locator(`${row('b1')}[aria-selected=true]`).waitFor();
   });
 
   it('keeps 10,000 spans usable: only the rows in view are in the page, and the bottom shows the last span', async () => {
@@ -197,5 +227,64 @@ describe('the trace page', () => {
     await page.goto(`${fixture.server.url}/trace/${'0'.repeat(31)}1`);
 
     expect(await page.locator('[role=alert]').textContent()).toContain('no trace with id');
+  });
+
+  it('says so, rather than going blank, for a trace address with broken percent-encoding', async () => {
+    await page.goto(`${fixture.server.url}/trace/%E0%A4`);
+
+    expect(await page.locator('[role=alert]').textContent()).toContain('no trace at /trace/%E0%A4');
+    expect(await page.getByRole('link', { name: 'Back to search' }).count()).toBe(1);
+  });
+
+  it('shows when a span starts in local time, to the millisecond, as the header shows the trace start', async () => {
+    const timeZone = 'America/New_York';
+    const context = await suite.browser.newContext({ timezoneId: timeZone, locale: 'en-GB' });
+    const local = await context.newPage();
+    const errors: string[] = [];
+    local.on('pageerror', (error) => errors.push(error.message));
+    await local.goto(`${fixture.server.url}/trace/${traceId('checkout-ok-1')}`);
+    await local.locator('.details').waitFor();
+
+    // The root span starts when the trace does.
+    const started = new Date((await local.getAttribute('.trace-facts time', 'datetime'))!);
+    const header = await local.textContent('.trace-facts time');
+    const clock = started.toLocaleTimeString('en-GB', { timeZone, hour: 'numeric', minute: 'numeric', second: 'numeric', fractionalSecondDigits: 3 });
+    expect(header).toContain(clock.slice(0, 8));
+    expect(await local.locator('.details .facts dd').nth(1).textContent()).toBe(`+0µs (${clock})`);
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('warns in the header when the store sent only the first spans of a larger trace', async () => {
+    await page.route(`**/_api/traces/${ERROR_TRACE}`, async (route) => {
+      const response = await route.fetch();
+      const answer = await response.json();
+      await route.fulfill({ response, json: { ...answer, truncated: true, summary: { ...answer.summary, span_count: 250_000 } } });
+    });
+    await openTrace(ERROR_TRACE);
+
+    const note = await page.getByTestId('truncated-note').textContent();
+    expect(note).toContain('showing the first 11 spans of a larger trace (250,000 spans stored)');
+    expect(await page.locator('[role=note]', { hasText: 'Incomplete' }).count()).toBe(1);
+  });
+
+  it('shows no truncation warning for a whole trace', async () => {
+    await openTrace(ERROR_TRACE);
+    expect(await page.getByTestId('truncated-note').count()).toBe(0);
+  });
+
+  it('calls a parent in a cycle a cycle, not missing', async () => {
+    // p1 → p2 → p1: the model cuts the cycle at p1, the earliest, which then shows as a root.
+    await fixture.store.write(traceRows('parent-cycle', 600_000, [
+      { span: 'p1', parent: 'p2', service: 'svc', operation: 'first', startMillis: 0, durationMillis: 50 },
+      { span: 'p2', parent: 'p1', service: 'svc', operation: 'second', startMillis: 1, durationMillis: 40 },
+    ]));
+    await openTrace(traceId('parent-cycle'), `?span=${spanId('p1')}`);
+
+    const parent = await page.locator('.details .facts dt:text-is("Parent") + dd').textContent();
+    expect(parent).toContain('second (parent cycle: its ancestors lead back to it; shown as a root)');
+    expect(parent).not.toContain('missing');
+    await page.locator('.details .facts button.link', { hasText: 'second' }).click();
+    await page.locator(`${row('p2')}[aria-selected=true]`).waitFor();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTraceModel } from '../web/src/trace/trace-model.ts';
-import { collapsedToLevels, visibleRows } from '../web/src/trace/visible-rows.ts';
+import { collapsedToLevels, rowIndexOf, visibleRows } from '../web/src/trace/visible-rows.ts';
 import { apiSpan } from './support/api-spans.ts';
 
 const model = buildTraceModel('t', [
@@ -42,5 +42,24 @@ describe('visibleRows', () => {
 
     expect(visibleRows(deep, new Set())).toHaveLength(10_000);
     expect(deep.maxDepth).toBe(9_999);
+  });
+});
+
+describe('rowIndexOf', () => {
+  it('finds a shown span at its own row', () => {
+    const rows = visibleRows(model, new Set());
+    expect(rowIndexOf(rows, model.byId.get('a1')!)).toEqual({ index: 2, hidden: false });
+  });
+
+  it('stands a span folded away by a Levels button at its nearest shown ancestor', () => {
+    const rows = visibleRows(model, collapsedToLevels(model, 2));
+    expect(ids(rows)).toEqual(['root', 'a', 'b']);
+    expect(rowIndexOf(rows, model.byId.get('a2')!)).toEqual({ index: 1, hidden: true });
+    expect(rowIndexOf(rows, model.byId.get('b1')!)).toEqual({ index: 2, hidden: true });
+  });
+
+  it('stands a span folded away by the threshold at its nearest shown ancestor', () => {
+    const rows = visibleRows(model, new Set(), 1);
+    expect(rowIndexOf(rows, model.byId.get('b1')!)).toEqual({ index: 0, hidden: true });
   });
 });

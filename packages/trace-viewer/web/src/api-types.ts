@@ -68,6 +68,8 @@ export interface TraceResponse {
   readonly trace_id: string;
   readonly summary: TraceSummary;
   readonly spans: readonly ApiSpan[];
+  /** Set when the trace held more spans than one answer carries: `spans` are its first ones. */
+  readonly truncated?: boolean;
 }
 
 export interface SearchResponse {

@@ -28,7 +28,7 @@ export async function fetchServices(): Promise<string[]> {
   return (await getJson<{ services: string[] }>('/_api/services')).services;
 }
 
-export async function fetchOperations(service: string): Promise<OperationInfo[]> {
+export async function fetchOperations(service: string, signal?: AbortSignal): Promise<OperationInfo[]> {
   const query = service === '' ? '' : `?service=${encodeURIComponent(service)}`;
-  return (await getJson<{ operations: OperationInfo[] }>(`/_api/operations${query}`)).operations;
+  return (await getJson<{ operations: OperationInfo[] }>(`/_api/operations${query}`, signal)).operations;
 }

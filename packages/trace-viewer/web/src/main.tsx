@@ -2,11 +2,11 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { fetchServices } from './api.ts';
 import { ComparePage } from './compare/ComparePage.tsx';
-import { followLink, useLocation } from './router.ts';
+import { decodePathSegment, followLink, useLocation } from './router.ts';
 import { SearchPage } from './search/SearchPage.tsx';
 import { colorsAmong, ServiceColors } from './service-colors.ts';
 import { applyTheme, initialTheme, type Theme } from './theme.ts';
-import { TracePage } from './trace/TracePage.tsx';
+import { TraceNotFound, TracePage } from './trace/TracePage.tsx';
 import './styles.css';
 
 function App() {
@@ -24,6 +24,7 @@ function App() {
   }, []);
   const colorOf = useMemo(() => colorsAmong(services), [services]);
   const traceMatch = /^\/trace\/([^/]+)$/.exec(path);
+  const traceId = traceMatch ? decodePathSegment(traceMatch[1]!) : undefined;
   return (
     <ServiceColors.Provider value={colorOf}>
       <div class="app" onClick={followLink}>
@@ -37,8 +38,10 @@ function App() {
             {theme === 'dark' ? '☀ Light' : '☾ Dark'}
           </button>
         </header>
-        {traceMatch ? (
-          <TracePage key={traceMatch[1]} traceId={decodeURIComponent(traceMatch[1]!)} spanId={params.get('span') ?? undefined} />
+        {traceMatch && traceId === undefined ? (
+          <TraceNotFound address={path} />
+        ) : traceId !== undefined ? (
+          <TracePage key={traceId} traceId={traceId} spanId={params.get('span') ?? undefined} />
         ) : path === '/compare' ? (
           <ComparePage a={params.get('a') ?? ''} b={params.get('b') ?? ''} />
         ) : (

@@ -37,3 +37,13 @@ export function followLink(event: MouseEvent): void {
   event.preventDefault();
   navigate(anchor.pathname + anchor.search);
 }
+
+/** A path segment decoded, or `undefined` when its percent-encoding is broken (`%E0%A4`). */
+export function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // URIError: a hand-edited or cut-off address; the caller shows "not found" rather than nothing.
+    return undefined;
+  }
+}

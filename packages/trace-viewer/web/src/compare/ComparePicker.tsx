@@ -5,6 +5,11 @@ import { formatAgo, formatDuration } from '../format.ts';
 import { navigate } from '../router.ts';
 import { useTrace } from '../trace/use-trace.ts';
 
+/** The compare page's address; ids are typed by hand, so they are encoded. */
+function compareUrl(a: string, b: string): string {
+  return `/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;
+}
+
 /** With one trace chosen: the recent traces of the same operation to set against it. */
 export function ComparePicker({ a, b }: { a: string; b: string }) {
   const chosen = useTrace(a || b);
@@ -23,7 +28,7 @@ export function ComparePicker({ a, b }: { a: string; b: string }) {
   return (
     <main class="compare-page">
       <h1>Compare traces</h1>
-      <form class="compare-form" onSubmit={(event) => { event.preventDefault(); navigate(`/compare?a=${typedA.trim()}&b=${typedB.trim()}`); }}>
+      <form class="compare-form" onSubmit={(event) => { event.preventDefault(); navigate(compareUrl(typedA.trim(), typedB.trim())); }}>
         <label>Trace A <input name="a" value={typedA} onInput={(event) => setTypedA(event.currentTarget.value)} placeholder="trace id" spellcheck={false} /></label>
         <label>Trace B <input name="b" value={typedB} onInput={(event) => setTypedB(event.currentTarget.value)} placeholder="trace id" spellcheck={false} /></label>
         <button type="submit" class="primary">Compare</button>
@@ -34,7 +39,7 @@ export function ComparePicker({ a, b }: { a: string; b: string }) {
           <ul class="candidates">
             {candidates.map((trace) => (
               <li key={trace.trace_id}>
-                <a href={`/compare?a=${chosen.response.trace_id}&b=${trace.trace_id}`}>
+                <a href={a === '' ? compareUrl(trace.trace_id, b) : compareUrl(a, trace.trace_id)}>
                   {formatDuration(trace.duration_ms)} · {trace.span_count} spans{trace.error_count > 0 ? ` · ${trace.error_count} errors` : ''} · {formatAgo(new Date(trace.start_time), now)}
                 </a>
                 <code class="hint"> {trace.trace_id.slice(0, 12)}</code>

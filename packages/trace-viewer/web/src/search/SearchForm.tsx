@@ -14,7 +14,13 @@ export function SearchForm({ query, onSearch }: { query: SearchQuery; onSearch: 
     fetchServices().then(setServices, () => setServices([]));
   }, []);
   useEffect(() => {
-    fetchOperations(draft.service).then(setOperations, () => setOperations([]));
+    // A slow answer for the service chosen before must not overwrite the list of the one chosen now.
+    const request = new AbortController();
+    fetchOperations(draft.service, request.signal).then(
+      (operations) => { if (!request.signal.aborted) setOperations(operations); },
+      () => { if (!request.signal.aborted) setOperations([]); },
+    );
+    return () => request.abort();
   }, [draft.service]);
 
   const attributes = parseAttributes(draft.attributes);

@@ -1,5 +1,5 @@
 import { useContext, useMemo, useState } from 'preact/hooks';
-import { formatDuration, formatValue } from '../format.ts';
+import { formatOffset, formatValue } from '../format.ts';
 import { ServiceColors } from '../service-colors.ts';
 import { AttributeTable } from './AttributeTable.tsx';
 import type { TraceEvent } from './trace-events.ts';
@@ -33,7 +33,7 @@ export function EventsList({ events, onSelectSpan }: { events: readonly TraceEve
         <tbody>
           {shown.map(({ node, event, offsetMillis }, i) => (
             <tr key={`${node.id}:${event.time_unix_nano}:${event.name}:${i}`} class={event.name === 'exception' ? 'failed' : ''}>
-              <td class="offset">+{formatDuration(offsetMillis)}</td>
+              <td class="offset">{formatOffset(offsetMillis)}</td>
               <td>
                 <button type="button" class="link" onClick={() => onSelectSpan(node.id)}>
                   <span class="service-dot" style={{ background: colorOf(node.span.service_name) }} aria-hidden="true" />

@@ -1,9 +1,9 @@
 import { useContext } from 'preact/hooks';
-import { formatDuration, formatValue } from '../format.ts';
+import { formatClockTime, formatDuration, formatOffset, formatValue } from '../format.ts';
 import { ServiceColors } from '../service-colors.ts';
 import { AttributeTable } from './AttributeTable.tsx';
 import type { CriticalSegment } from './critical-path.ts';
-import { offsetMillis, type SpanNode, type TraceModel } from './trace-model.ts';
+import { offsetMillis, parentPlace, type SpanNode, type TraceModel } from './trace-model.ts';
 
 interface SpanDetailsProps {
   readonly model: TraceModel;
@@ -32,13 +32,13 @@ export function SpanDetails({ model, node, critical, onSelectSpan, onZoom }: Spa
       {!node.isError && node.errorBelow && <p class="status-warning" role="note">A span below this one failed.</p>}
       <dl class="facts">
         <dt>Duration</dt><dd>{formatDuration(node.durationMillis)}</dd>
-        <dt>Starts at</dt><dd>+{formatDuration(node.startMillis)} <span class="hint">({new Date(span.start_time).toISOString().slice(11, 23)})</span></dd>
+        <dt>Starts at</dt><dd>{formatOffset(node.startMillis)} <span class="hint" title="local time">({formatClockTime(new Date(span.start_time))})</span></dd>
         <dt>Kind</dt><dd>{span.kind}</dd>
         <dt>Status</dt><dd>{span.status}{span.status_code === 1 ? ' (set ok)' : ''}</dd>
         {onPath > 0 && <><dt>Critical path</dt><dd>{formatDuration(onPath)} of it</dd></>}
         <dt>Span ID</dt><dd><code>{node.id}</code></dd>
         <dt>Parent</dt>
-        <dd>{node.parent ? <button type="button" class="link" onClick={() => onSelectSpan(node.parent!.id)}>{node.parent.span.operation_name}</button> : span.parent_span_id ? <code title="not in this trace's stored spans">{span.parent_span_id} (missing)</code> : 'none (root)'}</dd>
+        <dd><ParentFact model={model} node={node} onSelectSpan={onSelectSpan} /></dd>
         {span.scope_name && <><dt>Scope</dt><dd>{span.scope_name}{span.scope_version ? ` ${span.scope_version}` : ''}</dd></>}
       </dl>
       <p class="details-actions">
@@ -60,7 +60,7 @@ export function SpanDetails({ model, node, critical, onSelectSpan, onZoom }: Spa
               return (
                 <li key={i}>
                   <div class="event-head">
-                    <span class="offset" title="after the span started">+{formatDuration(at - node.startMillis)}</span>
+                    <span class="offset" title="from the span's start">{formatOffset(at - node.startMillis)}</span>
                     <strong class="event-name">{event.name}</strong>
                   </div>
                   <AttributeTable attributes={event.attributes} label={`Attributes of event ${event.name}`} />
@@ -91,4 +91,23 @@ export function SpanDetails({ model, node, critical, onSelectSpan, onZoom }: Spa
       </section>
     </div>
   );
+}
+
+/** The parent, or why there is none in the tree: missing from the trace, or in a parent cycle. */
+function ParentFact({ model, node, onSelectSpan }: { model: TraceModel; node: SpanNode; onSelectSpan: (id: string) => void }) {
+  const place = parentPlace(model, node);
+  switch (place.kind) {
+    case 'none': return <>none (root)</>;
+    case 'missing': return <code title="not in this trace's stored spans">{place.parentId} (missing)</code>;
+    case 'shown':
+    case 'cycle': {
+      const { parent } = place;
+      return (
+        <>
+          <button type="button" class="link" onClick={() => onSelectSpan(parent.id)}>{parent.span.operation_name}</button>
+          {place.kind === 'cycle' && <span class="hint" data-testid="parent-cycle"> (parent cycle: {parent === node ? 'the span names itself' : 'its ancestors lead back to it'}; shown as a root)</span>}
+        </>
+      );
+    }
+  }
 }

@@ -33,6 +33,13 @@ export function TraceHeader({ response, model, criticalSpans }: { response: Trac
         <div><dt>On critical path</dt><dd>{criticalSpans} spans</dd></div>
         <div><dt>Trace ID</dt><dd><code>{model.traceId}</code></dd></div>
       </dl>
+      {response.truncated && (
+        <p class="truncated-note" role="note" data-testid="truncated-note">
+          <strong>Incomplete:</strong> showing the first {model.nodes.length.toLocaleString()} spans of a larger trace
+          {summary.span_count > model.nodes.length ? ` (${summary.span_count.toLocaleString()} spans stored)` : ''}; the rest are
+          left out of the waterfall, the critical path and the counts here. Download JSON holds the same first spans.
+        </p>
+      )}
       {kept && (
         <p class="sampling-note" data-testid="sampling-note">
           <strong>Kept by tail sampling</strong> (<code>sampling.rule={kept.rule}</code>): {kept.because}

@@ -15,15 +15,22 @@ import { WaterfallToolbar } from './WaterfallToolbar.tsx';
 export function TracePage({ traceId, spanId }: { traceId: string; spanId: string | undefined }) {
   const loaded = useTrace(traceId);
   if (loaded.state === 'loading') return <main class="trace-page"><p class="loading" role="status">Loading trace {traceId}…</p></main>;
-  if (loaded.state === 'failed') {
-    return (
-      <main class="trace-page">
-        <p class="error-text" role="alert">{loaded.message}</p>
-        <p><a href="/search">Back to search</a></p>
-      </main>
-    );
-  }
+  if (loaded.state === 'failed') return <TraceFailed message={loaded.message} />;
   return <TraceView response={loaded.response} model={loaded.model} critical={loaded.critical} linkedSpanId={spanId} />;
+}
+
+/** For an address that cannot name a trace (broken percent-encoding): the same page as for an unknown id. */
+export function TraceNotFound({ address }: { address: string }) {
+  return <TraceFailed message={`no trace at ${address}: its percent-encoding is broken, so it names no trace id`} />;
+}
+
+function TraceFailed({ message }: { message: string }) {
+  return (
+    <main class="trace-page">
+      <p class="error-text" role="alert">{message}</p>
+      <p><a href="/search">Back to search</a></p>
+    </main>
+  );
 }
 
 interface TraceViewProps {

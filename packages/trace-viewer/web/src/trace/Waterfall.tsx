@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration } from '../format.ts';
 import type { CriticalPath } from './critical-path.ts';
 import type { TraceModel } from './trace-model.ts';
-import type { WaterfallRow as Row } from './visible-rows.ts';
+import { rowIndexOf, type WaterfallRow as Row } from './visible-rows.ts';
 import { ROW_HEIGHT, WaterfallRow, type TimeScale } from './WaterfallRow.tsx';
 
 /** Rows drawn above and below the viewport, so fast scrolling does not show blanks. */
@@ -69,7 +69,10 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
   }, [reveal.count, selectedIndex]);
 
   const onKeyDown = (event: KeyboardEvent) => {
-    const row = rows[selectedIndex];
+    const selectedNode = selectedId === undefined ? undefined : model.byId.get(selectedId);
+    // A selection folded away (Levels, threshold) moves from the shown ancestor that hides it.
+    const from = selectedIndex >= 0 || selectedNode === undefined ? { index: selectedIndex, hidden: false } : rowIndexOf(rows, selectedNode);
+    const row = from.hidden ? undefined : rows[from.index];
     const page = Math.max(1, Math.floor(viewport.height / ROW_HEIGHT) - 1);
     const go = (index: number) => {
       const at = Math.max(0, Math.min(rows.length - 1, index));
@@ -81,15 +84,16 @@ export function Waterfall({ model, rows, collapsed, critical, selectedId, reveal
     const node = row?.node;
     const open = node !== undefined && node.children.length > 0 && !collapsed.has(node.id);
     switch (event.key) {
-      case 'ArrowDown': go(selectedIndex + 1); break;
-      case 'ArrowUp': go(selectedIndex - 1); break;
-      case 'PageDown': go(selectedIndex + page); break;
-      case 'PageUp': go(selectedIndex - page); break;
+      case 'ArrowDown': go(from.index + 1); break;
+      // The hiding ancestor is the row just above the hidden span.
+      case 'ArrowUp': go(from.hidden ? from.index : from.index - 1); break;
+      case 'PageDown': go(from.index + page); break;
+      case 'PageUp': go(from.index - page); break;
       case 'Home': go(0); break;
       case 'End': go(rows.length - 1); break;
       case 'ArrowRight':
         if (node && node.children.length > 0 && !open) onToggle(node.id);
-        else if (open) go(selectedIndex + 1);
+        else if (open) go(from.index + 1);
         break;
       case 'ArrowLeft':
         if (open) onToggle(node.id);

@@ -115,6 +115,24 @@ export function ancestorsOf(node: SpanNode): SpanNode[] {
   return ancestors;
 }
 
+/**
+ * Where a span's parent is: none (a true root), in the tree above it, not stored (`missing`), or
+ * stored but in a parent cycle, which the model cut, so the span shows as a root.
+ */
+export type ParentPlace =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'shown'; readonly parent: SpanNode }
+  | { readonly kind: 'missing'; readonly parentId: string }
+  | { readonly kind: 'cycle'; readonly parent: SpanNode };
+
+export function parentPlace(model: TraceModel, node: SpanNode): ParentPlace {
+  if (node.parent !== undefined) return { kind: 'shown', parent: node.parent };
+  const parentId = node.span.parent_span_id;
+  if (!parentId) return { kind: 'none' };
+  const stored = model.byId.get(parentId);
+  return stored === undefined ? { kind: 'missing', parentId } : { kind: 'cycle', parent: stored };
+}
+
 /** Nanoseconds since the epoch (decimal text) as milliseconds from the trace's start. */
 export function offsetMillis(model: TraceModel, unixNanos: string | number): number {
   return Number(BigInt(unixNanos) - model.startNanos) / 1e6;

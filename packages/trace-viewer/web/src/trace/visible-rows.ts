@@ -1,4 +1,4 @@
-import type { SpanNode, TraceModel } from './trace-model.ts';
+import { ancestorsOf, type SpanNode, type TraceModel } from './trace-model.ts';
 
 export interface WaterfallRow {
   readonly node: SpanNode;
@@ -35,4 +35,21 @@ export function collapsedToLevels(model: TraceModel, levels: number): Set<string
   const collapsed = new Set<string>();
   for (const node of model.nodes) if (node.depth >= levels - 1 && node.children.length > 0) collapsed.add(node.id);
   return collapsed;
+}
+
+/**
+ * The row that stands for `node`: its own, or, when it is folded away (a Levels button, the
+ * threshold), its nearest shown ancestor's; -1 when neither shows. Keys move from there, so a
+ * hidden selection does not send ArrowDown back to the top.
+ */
+export function rowIndexOf(rows: readonly WaterfallRow[], node: SpanNode): { readonly index: number; readonly hidden: boolean } {
+  const indexOf = new Map<SpanNode, number>();
+  rows.forEach((row, index) => indexOf.set(row.node, index));
+  const own = indexOf.get(node);
+  if (own !== undefined) return { index: own, hidden: false };
+  for (const ancestor of ancestorsOf(node)) {
+    const index = indexOf.get(ancestor);
+    if (index !== undefined) return { index, hidden: true };
+  }
+  return { index: -1, hidden: true };
 }
