@@ -47,3 +47,12 @@ export function decodePathSegment(segment: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The address of a trace (and of one of its spans): ids come from stored data, which need not be
+ * hex (a row written by hand through store.write), so they are encoded like any other text.
+ */
+export function traceHref(traceId: string, spanId?: string): string {
+  const path = `/trace/${encodeURIComponent(traceId)}`;
+  return spanId === undefined ? path : `${path}?span=${encodeURIComponent(spanId)}`;
+}

@@ -1,3 +1,4 @@
+import { traceHref } from '../router.ts';
 import { useContext, useMemo } from 'preact/hooks';
 import { formatDelta, formatDuration } from '../format.ts';
 import { ServiceColors } from '../service-colors.ts';
@@ -85,7 +86,7 @@ function TraceCard({ label, loaded }: { label: string; loaded: LoadedTrace & { s
   return (
     <div class="trace-card">
       <span class="side-label">{label}</span>
-      <a href={`/trace/${summary.trace_id}`}>{summary.root_service}: {summary.root_operation}</a>
+      <a href={traceHref(summary.trace_id)}>{summary.root_service}: {summary.root_operation}</a>
       <span>{formatDuration(loaded.model.durationMillis)} · {summary.span_count} spans{summary.error_count > 0 ? ` · ${summary.error_count} errors` : ''}</span>
       <code class="hint">{summary.trace_id}</code>
     </div>

@@ -1,6 +1,6 @@
 import type { TraceSummary } from '../api-types.ts';
 import { formatDuration } from '../format.ts';
-import { navigate } from '../router.ts';
+import { navigate, traceHref } from '../router.ts';
 
 // Wide as the results column usually is, so the drawing scales little either way.
 const WIDTH = 1040;
@@ -40,7 +40,7 @@ export function DurationScatter({ traces, arrived }: { traces: readonly TraceSum
             key={trace.trace_id}
             class={`dot${trace.error_count > 0 ? ' failed' : ''}${arrived.has(trace.trace_id) ? ' arrived' : ''}`}
             cx={x(times[i]!)} cy={y(trace.duration_ms)} r={5}
-            onClick={() => navigate(`/trace/${trace.trace_id}`)}
+            onClick={() => navigate(traceHref(trace.trace_id))}
           >
             <title>{`${trace.root_service}: ${trace.root_operation} — ${formatDuration(trace.duration_ms)}, ${trace.span_count} spans`}</title>
           </circle>

@@ -1,3 +1,4 @@
+import { traceHref } from '../router.ts';
 import { useContext } from 'preact/hooks';
 import type { TraceSummary } from '../api-types.ts';
 import { formatAgo, formatDuration } from '../format.ts';
@@ -23,7 +24,7 @@ export function ResultList({ traces, arrived, compare, onToggleCompare }: Result
         return (
           <li key={trace.trace_id} class={`result${arrived.has(trace.trace_id) ? ' arrived' : ''}${trace.error_count > 0 ? ' failed' : ''}`} data-trace-id={trace.trace_id}>
             <div class="result-head">
-              <a class="result-title" href={`/trace/${trace.trace_id}`}>
+              <a class="result-title" href={traceHref(trace.trace_id)}>
                 <span class="service-dot" style={{ background: serviceColor(trace.root_service) }} aria-hidden="true" />
                 {name}
               </a>

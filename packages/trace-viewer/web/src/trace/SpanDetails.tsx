@@ -1,3 +1,4 @@
+import { traceHref } from '../router.ts';
 import { useContext } from 'preact/hooks';
 import { formatClockTime, formatDuration, formatOffset, formatValue } from '../format.ts';
 import { ServiceColors } from '../service-colors.ts';
@@ -42,7 +43,7 @@ export function SpanDetails({ model, node, critical, onSelectSpan, onZoom }: Spa
         {span.scope_name && <><dt>Scope</dt><dd>{span.scope_name}{span.scope_version ? ` ${span.scope_version}` : ''}</dd></>}
       </dl>
       <p class="details-actions">
-        <a href={`/trace/${model.traceId}?span=${node.id}`} class="deep-link">Link to this span</a>
+        <a href={traceHref(model.traceId, node.id)} class="deep-link">Link to this span</a>
         <button type="button" onClick={onZoom} aria-keyshortcuts="z">Zoom timeline to it</button>
       </p>
 
@@ -77,7 +78,7 @@ export function SpanDetails({ model, node, critical, onSelectSpan, onZoom }: Spa
           <ul class="span-links">
             {span.links.map((link) => (
               <li key={`${link.trace_id}-${link.span_id}`}>
-                <a href={`/trace/${link.trace_id}?span=${link.span_id}`}><code>{link.trace_id.slice(0, 12)}…/{link.span_id}</code></a>
+                <a href={traceHref(link.trace_id, link.span_id)}><code>{link.trace_id.slice(0, 12)}…/{link.span_id}</code></a>
                 {Object.entries(link.attributes).map(([key, value]) => <span key={key} class="hint"> {key}={formatValue(value)}</span>)}
               </li>
             ))}

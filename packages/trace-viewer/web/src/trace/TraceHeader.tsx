@@ -20,8 +20,8 @@ export function TraceHeader({ response, model, criticalSpans }: { response: Trac
           {summary.root_service}: {summary.root_operation}
         </h1>
         <div class="trace-actions">
-          <a class="button" href={`/compare?a=${model.traceId}`}>Compare…</a>
-          <a class="button" href={`/_api/traces/${model.traceId}`} download={`trace-${model.traceId}.json`}>Download JSON</a>
+          <a class="button" href={`/compare?a=${encodeURIComponent(model.traceId)}`}>Compare…</a>
+          <a class="button" href={`/_api/traces/${encodeURIComponent(model.traceId)}`} download={`trace-${model.traceId}.json`}>Download JSON</a>
         </div>
       </div>
       <dl class="trace-facts">

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { navigate } from '../router.ts';
+import { navigate, traceHref } from '../router.ts';
 import { EventsList } from './EventsList.tsx';
 import { SpanDetails } from './SpanDetails.tsx';
 import { TraceHeader } from './TraceHeader.tsx';
@@ -62,7 +62,7 @@ function TraceView({ response, model, critical, linkedSpanId }: TraceViewProps) 
     if ([node, ...ancestorsOf(node)].some((shown) => shown.durationMillis < minMillis && !shown.isError && !shown.errorBelow)) setMinMillis(0);
     setSelectedId(id);
     if (centre) setReveal((old) => ({ id, count: old.count + 1 }));
-    navigate(`/trace/${model.traceId}?span=${id}`, { replace: true });
+    navigate(traceHref(model.traceId, id), { replace: true });
   };
 
   // Back/forward or a pasted link to another span of this trace.
