@@ -43,6 +43,16 @@ describe('the search page', () => {
     await screenshot(page, 'search');
   });
 
+  it('opens a trace from the scatter with the keyboard alone', async () => {
+    await page.goto(`${fixture.server.url}/search`);
+    await waitForCount(page, '.result', 6);
+    const dot = page.locator(`.scatter circle[aria-label^="catalog: GET /products"]`);
+    await dot.focus();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('link');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/trace/${traceId('catalog')}`);
+  });
+
   it('searches by service and operation, keeps the search in the URL, and the back button restores the one before', async () => {
     await page.goto(`${fixture.server.url}/search`);
     await waitForCount(page, '.result', 6);

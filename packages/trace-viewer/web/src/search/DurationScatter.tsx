@@ -40,7 +40,17 @@ export function DurationScatter({ traces, arrived }: { traces: readonly TraceSum
             key={trace.trace_id}
             class={`dot${trace.error_count > 0 ? ' failed' : ''}${arrived.has(trace.trace_id) ? ' arrived' : ''}`}
             cx={x(times[i]!)} cy={y(trace.duration_ms)} r={5}
+            // Reachable by keyboard as the result list is: Tab to a dot, Enter or Space opens it.
+            // Lowercase: on SVG, Preact sets attributes by name, and the tabIndex property left it unfocusable.
+            tabindex={0}
+            role="link"
+            aria-label={`${trace.root_service}: ${trace.root_operation}, ${formatDuration(trace.duration_ms)}${trace.error_count > 0 ? ', failed' : ''}`}
             onClick={() => navigate(traceHref(trace.trace_id))}
+            onKeyDown={(event) => {
+              if (event.key !== 'Enter' && event.key !== ' ') return;
+              event.preventDefault();
+              navigate(traceHref(trace.trace_id));
+            }}
           >
             <title>{`${trace.root_service}: ${trace.root_operation} — ${formatDuration(trace.duration_ms)}, ${trace.span_count} spans`}</title>
           </circle>
