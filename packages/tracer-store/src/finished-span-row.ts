@@ -1,4 +1,4 @@
-import { attributesToRecord, spanKindName, toUnixNanos, type AttributeList, type FinishedSpan } from '@x/tracer-core';
+import { attributesToRecord, spanKindName, toPlainSpan, type AttributeList, type FinishedSpan } from '@x/tracer-core';
 import { cut, MAX_OPERATION_NAME, MAX_SERVICE_NAME, nodeIdFrom, type JsonObject, type SpanRow } from './span-row.js';
 
 /** What every span of one tracer shares: its resource, and the service and node read from it. */
@@ -18,42 +18,41 @@ export function rowResource(resource: AttributeList): RowResource {
   };
 }
 
-/** A recorded span as the store keeps it. */
+/** A recorded span as the store keeps it: the core's plain form, in the store's columns. */
 export function finishedSpanRow(span: FinishedSpan, resource: RowResource): SpanRow {
-  const start = toUnixNanos(span.startTime);
-  const end = toUnixNanos(span.endTime);
+  const plain = toPlainSpan(span);
   return {
-    traceId: span.traceId,
-    spanId: span.spanId,
-    parentSpanId: span.parentSpanId === '' ? null : span.parentSpanId,
-    operationName: cut(span.name, MAX_OPERATION_NAME),
+    traceId: plain.traceId,
+    spanId: plain.spanId,
+    parentSpanId: plain.parentSpanId ?? null,
+    operationName: cut(plain.name, MAX_OPERATION_NAME),
     serviceName: resource.serviceName,
     nodeId: resource.nodeId,
-    startUnixNanos: start,
-    durationNanos: end > start ? end - start : 0n,
-    kind: spanKindName(span.kind),
-    statusCode: span.status.code,
-    statusMessage: span.status.message ?? null,
-    tags: attributesToRecord(span.attributes) as JsonObject,
-    logs: span.events.map((event) => ({
+    startUnixNanos: plain.startTimeUnixNanos,
+    durationNanos: plain.durationNanos > 0n ? plain.durationNanos : 0n,
+    kind: spanKindName(plain.kind),
+    statusCode: plain.status.code,
+    statusMessage: plain.status.message ?? null,
+    tags: plain.attributes as JsonObject,
+    logs: plain.events.map((event) => ({
       name: event.name,
-      time_unix_nano: toUnixNanos(event.time).toString(),
-      attributes: attributesToRecord(event.attributes) as JsonObject,
+      time_unix_nano: event.timeUnixNanos.toString(),
+      attributes: event.attributes as JsonObject,
       dropped_attributes_count: event.droppedAttributesCount,
     })),
-    links: span.links.map((link) => ({
+    links: plain.links.map((link) => ({
       trace_id: link.traceId,
       span_id: link.spanId,
       trace_state: link.traceState,
-      attributes: attributesToRecord(link.attributes) as JsonObject,
+      attributes: link.attributes as JsonObject,
       dropped_attributes_count: link.droppedAttributesCount,
     })),
     resource: resource.attributes,
-    scopeName: span.scope?.name ?? null,
-    scopeVersion: span.scope?.version ?? null,
-    traceState: span.traceState === '' ? null : span.traceState,
-    droppedAttributesCount: span.droppedAttributesCount,
-    droppedEventsCount: span.droppedEventsCount,
-    droppedLinksCount: span.droppedLinksCount,
+    scopeName: plain.scope?.name ?? null,
+    scopeVersion: plain.scope?.version ?? null,
+    traceState: plain.traceState === '' ? null : plain.traceState,
+    droppedAttributesCount: plain.droppedAttributesCount,
+    droppedEventsCount: plain.droppedEventsCount,
+    droppedLinksCount: plain.droppedLinksCount,
   };
 }
