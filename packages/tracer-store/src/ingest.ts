@@ -1,4 +1,4 @@
-import { DIALECT_SQL, type BatchColumn, type SqlSession } from './sql-session.js';
+import { DIALECT_SQL, type BatchColumn, type Row, type SqlSession } from './sql-session.js';
 import type { Dialect } from './schema.js';
 import { durationMillis, statusText, type JsonValue, type SpanRow } from './span-row.js';
 import { wellFormedJson, wellFormedOrNull, wellFormedText } from './well-formed.js';
@@ -156,14 +156,12 @@ export class SpanWriter {
       // PostgreSQL's span key includes start_time (a partitioned table's key must): the keys
       // table is what makes (trace_id, span_id) unique there, whatever start time is sent again.
       const claimed = await session.withBatch(KEY_BATCH, unique.map((row) => [row.traceId, row.spanId]), this.#sql.claimKeys);
-      const keys = new Set(claimed.map((key) => `${String(key.trace_id)}:${String(key.span_id)}`));
-      unique = unique.filter((row) => keys.has(`${row.traceId}:${row.spanId}`));
+      unique = rowsAmong(unique, claimed, true);
     }
     if (this.#sql.dialect === 'duckdb') unique = await withoutStored(session, unique);
     if (unique.length === 0) return { inserted: 0, duplicates: rows.length };
-    const insertedKeys = await session.withBatch(SPAN_BATCH, unique.map(spanValues), this.#sql.insertSpans);
-    const inserted = new Set(insertedKeys.map((key) => `${String(key.trace_id)}:${String(key.span_id)}`));
-    const fresh = unique.filter((row) => inserted.has(`${row.traceId}:${row.spanId}`));
+    const inserted = await session.withBatch(SPAN_BATCH, unique.map(spanValues), this.#sql.insertSpans);
+    const fresh = rowsAmong(unique, inserted, true);
     if (fresh.length > 0) {
       const deltas = traceDeltas(fresh);
       await session.withBatch(SUMMARY_BATCH, deltas.map(summaryValues), this.#sql.mergeSummaries);
@@ -202,19 +200,32 @@ async function withoutStored(session: SqlSession, rows: SpanRow[]): Promise<Span
   const candidates = matches.map((match) => BigInt(match.span_key as number | string));
   const placeholders = candidates.map((_, i) => `$${i + 1}`).join(', ');
   const stored = await session.query(`SELECT trace_id, span_id FROM forge_traces WHERE span_key IN (${placeholders})`, candidates);
-  const known = new Set(stored.map((row) => `${String(row.trace_id)}:${String(row.span_id)}`));
-  return rows.filter((row) => !known.has(`${row.traceId}:${row.spanId}`));
+  return rowsAmong(rows, stored, false);
 }
 
 /** Every batch shape a write stages. */
 export const BATCH_SHAPES: readonly (readonly BatchColumn[])[] = [SPAN_BATCH, SUMMARY_BATCH, SERVICE_BATCH, OPERATION_BATCH, KEY_BATCH, SPAN_KEY_BATCH];
+
+/** One text for a span's (trace id, span id), to find it in a Set. */
+function idsKey(traceId: string, spanId: string): string {
+  return `${traceId}:${spanId}`;
+}
+
+/**
+ * `rows` whose ids are (`among` true) or are not (false) those of `found`, result rows with
+ * `trace_id` and `span_id` (what an insert returned, or what is stored already).
+ */
+function rowsAmong(rows: readonly SpanRow[], found: readonly Row[], among: boolean): SpanRow[] {
+  const ids = new Set(found.map((row) => idsKey(String(row.trace_id), String(row.span_id))));
+  return rows.filter((row) => ids.has(idsKey(row.traceId, row.spanId)) === among);
+}
 
 /** A batch with one row per (trace id, span id): the first one given wins, as in the store. */
 function uniqueSpans(rows: readonly SpanRow[]): SpanRow[] {
   const seen = new Set<string>();
   const unique: SpanRow[] = [];
   for (const row of rows) {
-    const key = `${row.traceId}:${row.spanId}`;
+    const key = idsKey(row.traceId, row.spanId);
     if (seen.has(key)) continue;
     seen.add(key);
     unique.push(row);

@@ -49,9 +49,8 @@ export async function runServeCommand(
   extra: Pick<TraceServerOptions, 'pages'> = {},
 ): Promise<void> {
   const args = parseServeArguments(argv);
-  const store = await openTraceStore(
-    args.url === undefined ? { path: args.path, ...(args.maxAge ? { maxAge: args.maxAge } : {}) } : { url: args.url, ...(args.maxAge ? { maxAge: args.maxAge } : {}) },
-  );
+  const where = args.url === undefined ? { path: args.path } : { url: args.url };
+  const store = await openTraceStore({ ...where, ...(args.maxAge ? { maxAge: args.maxAge } : {}) });
   let server;
   try {
     server = await startTraceServer({ store, host: args.host, port: args.port, ...(args.token ? { token: args.token } : {}), ...extra });

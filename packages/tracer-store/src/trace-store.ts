@@ -160,28 +160,35 @@ class SqlTraceStore implements TraceStore {
   async write(rows: readonly SpanRow[]): Promise<WriteResult> {
     this.#checkOpen();
     if (rows.length === 0) return { inserted: 0, duplicates: 0 };
+    let outcome: readonly [WriteResult, Evicted];
     try {
-      const attempt = () =>
-        this.#engine.write(async (session) => {
+      outcome = await this.#commit(rows);
+    } catch (error) {
+      this.#writeFailures++;
+      throw error;
+    }
+    // Counted once committed: a write that failed changed nothing.
+    const [written, evicted] = outcome;
+    this.#writes++;
+    this.#inserted += written.inserted;
+    this.#duplicates += written.duplicates;
+    if (this.#stored !== undefined) this.#stored += written.inserted;
+    this.#afterEviction(evicted);
+    return written;
+  }
+
+  /** One transaction, run again (up to three times in all) when it raced a partition being attached. */
+  async #commit(rows: readonly SpanRow[]): Promise<readonly [WriteResult, Evicted]> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.#engine.write(async (session) => {
           const result = await this.#writer.write(session, rows);
           const stored = this.#stored === undefined ? undefined : this.#stored + result.inserted;
           return [result, stored === undefined ? NOTHING_EVICTED : await this.#applyCaps(session, stored)] as const;
         });
-      let tries = 1;
-      const [written, evicted] = await attempt().catch(function again(error: unknown): ReturnType<typeof attempt> {
-        if (!isPartitionRace(error) || tries++ >= 3) throw error;
-        return attempt().catch(again);
-      });
-      // Counted once committed: a write that failed changed nothing.
-      this.#writes++;
-      this.#inserted += written.inserted;
-      this.#duplicates += written.duplicates;
-      if (this.#stored !== undefined) this.#stored += written.inserted;
-      this.#afterEviction(evicted);
-      return written;
-    } catch (error) {
-      this.#writeFailures++;
-      throw error;
+      } catch (error) {
+        if (!isPartitionRace(error) || tries >= 3) throw error;
+      }
     }
   }
 
