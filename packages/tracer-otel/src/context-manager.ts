@@ -7,6 +7,7 @@ import { activeSpan, bindEmitter, isEmitter, runWith, setTracingSuppressedCheck,
 import { PassThroughSpan } from './pass-through-span.js';
 import { otelSpanOf, RuntimeSpan } from './runtime-span.js';
 import { handleOfContext } from './span-arguments.js';
+import { isTracingSuppressed } from './suppress-tracing.js';
 
 /** The `@x/trace` span an OpenTelemetry span is (a bridge span's), if any. */
 export function xSpanOf(span: Span | undefined): XSpan | undefined {
@@ -59,8 +60,6 @@ interface Derived {
  * So an instrumentation's span started inside `withSpan` is its child, and `withSpan` inside a span
  * an instrumentation made active (or a remote context it extracted) is that span's child.
  */
-const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
-
 export class XTraceContextManager implements ContextManager {
   readonly #storage = new AsyncLocalStorage<Context>();
 
@@ -93,7 +92,7 @@ export class XTraceContextManager implements ContextManager {
 
   enable(): this {
     // withSpan and @x/trace's HTTP spans honour OpenTelemetry's suppressTracing through this.
-    setTracingSuppressedCheck(() => this.#storage.getStore()?.getValue(SUPPRESS_TRACING) === true);
+    setTracingSuppressedCheck(() => isTracingSuppressed(this.#storage.getStore()));
     return this;
   }
 

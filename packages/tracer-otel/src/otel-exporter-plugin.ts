@@ -12,10 +12,11 @@ import {
   type InstrumentationScope,
   type SpanExporter,
 } from '@x/tracer-core';
-import { context as otelContext, type Context } from '@opentelemetry/api';
+import { context as otelContext } from '@opentelemetry/api';
 import { buildResource, describe, optionsObject } from '@x/tracer-core/internal';
 import { createOtelResource, ReadableSpanConverter, type OtelReadableSpan } from './readable-span.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+import { suppressTracing } from './suppress-tracing.js';
 
 /** OpenTelemetry's `ExportResult`: code 0 SUCCESS, 1 FAILED. */
 export interface OtelExportResult {
@@ -127,13 +128,6 @@ class OtelExporterAdapter implements SpanExporter {
   shutdown(): Promise<void> {
     return this.#exporter.shutdown();
   }
-}
-
-const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
-
-/** `ctx` with tracing suppressed, under the key `@opentelemetry/core`'s suppressTracing uses. */
-function suppressTracing(ctx: Context): Context {
-  return ctx.setValue(SUPPRESS_TRACING, true);
 }
 
 /** Their result as ours. */

@@ -5,9 +5,7 @@ import { xSpanOf } from './context-manager.js';
 import { PassThroughSpan } from './pass-through-span.js';
 import { otelSpanOf } from './runtime-span.js';
 import type { SpanStarter } from './span-starters.js';
-
-/** `suppressTracing()` of `@opentelemetry/core` sets this key (`createContextKey` is `Symbol.for`). */
-const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+import { isTracingSuppressed } from './suppress-tracing.js';
 
 const UNDICI_SCOPE = '@opentelemetry/instrumentation-undici';
 /** Scopes whose spans `@x/trace`'s `instrumentHttp()` makes itself, while it is enabled. */
@@ -33,7 +31,7 @@ export class BridgeTracer implements Tracer {
   startSpan(name: string, options: SpanOptions = {}, given?: Context): Span {
     // Recording never throws: a null or foreign context is the active one.
     const context = given !== null && typeof given?.getValue === 'function' ? given : otelContext.active();
-    if (context.getValue(SUPPRESS_TRACING) === true) return new PassThroughSpan(trace.getSpanContext(context), xSpanOf(trace.getSpan(context)));
+    if (isTracingSuppressed(context)) return new PassThroughSpan(trace.getSpanContext(context), xSpanOf(trace.getSpan(context)));
     if (this.#yieldsHttp && this.#madeByXTrace(options?.kind)) {
       // The HTTP instrumentation runs its handlers in the context it gives this span: make that
       // `@x/trace`'s span (the request's server span is current by now), not its extracted parent.

@@ -2,8 +2,8 @@ import { createTraceState, trace, TraceFlags, type Context, type TextMapGetter, 
 import { extract, inject, RemoteContext } from '@x/trace';
 import { xSpanOf } from './context-manager.js';
 import { PassThroughSpan } from './pass-through-span.js';
+import { isTracingSuppressed } from './suppress-tracing.js';
 
-const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 /** W3C Trace Context Level 2's random flag (`traceparent` flags bit 1). */
 const FLAG_RANDOM = 0x02;
 const FIELDS = ['traceparent', 'tracestate'];
@@ -19,7 +19,7 @@ const FIELDS = ['traceparent', 'tracestate'];
 export function createOtelPropagator(): TextMapPropagator {
   return {
     inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-      if (context.getValue(SUPPRESS_TRACING) === true) return;
+      if (isTracingSuppressed(context)) return;
       const span = trace.getSpan(context);
       // A pass-through stands for a span made elsewhere (an HTTP span of `instrumentHttp()`, which
       // injects its own context): a second traceparent would make the header invalid.
