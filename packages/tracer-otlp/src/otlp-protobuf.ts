@@ -221,9 +221,9 @@ export function createProtobufEncoder(header: RequestHeader): RequestEncoder {
       for (let i = from; i < to; i++) {
         const s = spans[i]!;
         const { w } = groups.of(s.scope);
-        const at = w.fork(2);
+        const at = w.fork2(2);
         span(w, s, cache);
-        w.ldelim(at);
+        w.ldelim2(at);
       }
     },
     end(request) {

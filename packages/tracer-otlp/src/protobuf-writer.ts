@@ -123,6 +123,35 @@ export class ProtoWriter {
     return this.pos++;
   }
 
+  /**
+   * Starts a length-delimited field expected to be 128 bytes to 16 KiB long (a span): two bytes are
+   * reserved for its length, so `ldelim2` writes it in place instead of moving the content.
+   */
+  fork2(field: number): number {
+    this.tag(field, WIRE_LENGTH);
+    this.ensure(2);
+    const at = this.pos;
+    this.pos += 2;
+    return at;
+  }
+
+  /** Ends the field started by `fork2` (moving the content only when its length is not two bytes long). */
+  ldelim2(at: number): void {
+    const length = this.pos - at - 2;
+    if (length >= 0x80 && length < 0x4000) {
+      this.buf[at] = (length & 0x7f) | 0x80;
+      this.buf[at + 1] = length >>> 7;
+      return;
+    }
+    const size = varintSize(length);
+    if (size > 2) this.ensure(size - 2);
+    this.buf.copyWithin(at + size, at + 2, this.pos);
+    const end = this.pos + size - 2;
+    this.pos = at;
+    this.varint(length);
+    this.pos = end;
+  }
+
   /** Ends the field started by `fork`, writing its length (moving the content if it needs >1 byte). */
   ldelim(at: number): void {
     const length = this.pos - at - 1;

@@ -4,7 +4,7 @@ import { SpanKind, SpanStatusCode, type FinishedSpan, type InstrumentationScope 
 import { ORIGIN_UNIX_NANOS, SpanRecorder, TracerCounters } from '@x/tracer-core/internal';
 import { createJsonEncoder } from '../src/otlp-json.js';
 import { createProtobufEncoder, encodeAll, type RequestEncoder } from '../src/otlp-protobuf.js';
-import { decodeRequest } from './support/otlp-schema.js';
+import { decodeRequest, ExportTraceServiceRequest } from './support/otlp-schema.js';
 import { toReadableSpans } from './support/readable-span.js';
 
 const T0 = ORIGIN_UNIX_NANOS + 1_234_567_891n;
@@ -298,6 +298,20 @@ describe('OTLP encoders', () => {
     const decoded = request.resourceSpans[0].scopeSpans[0].spans;
     expect(decoded.map((s: any) => s.name)).toEqual(spans.map((s) => s.name));
     expect(decoded.map((s: any) => s.attributes[0].value.stringValue.length)).toEqual(spans.map((_, i) => i % 700));
+  });
+
+  it('protobuf: a span of each length class (1, 2, 3 and 4 bytes of length prefix) decodes whole', () => {
+    const spans: FinishedSpan[] = [];
+    const recorder = new SpanRecorder({ spanLimits: { attributeValueLengthLimit: 3_000_000 } }, new TracerCounters(), (s) => spans.push(s));
+    // A span's length is reserved as two bytes: shorter spans move back one byte, longer ones forward.
+    const payloads = [0, 60, 16_300, 16_400, 2_100_000];
+    for (const length of payloads) recorder.endSpan(recorder.startSpan({ name: 's', attributes: { payload: 'y'.repeat(length) } }));
+    const body = encodeAll(createProtobufEncoder(HEADER), spans);
+    const decoded = decodeRequest(body).resourceSpans[0].scopeSpans[0].spans;
+    expect(decoded.map((s: any) => s.attributes[0].value.stringValue.length)).toEqual(payloads);
+    expect(decoded.every((s: any) => s.name === 's' && s.spanId.length === 16)).toBe(true);
+    // Canonical lengths (no padded varints): protobufjs writes the decoded request back byte for byte.
+    expect(Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.decode(body)).finish()).equals(Buffer.from(body))).toBe(true);
   });
 
   it("protobuf: large groups of interleaved scopes keep exact lengths, in the request and in each scope's writer", () => {
