@@ -1,15 +1,15 @@
-// pnpm --filter @x/bench http-ab [nothing|discard|otlp]: what instrumentHttp() adds to a request,
+// pnpm --filter @x/bench http-ab [nothing|discard|encode|otlp]: what instrumentHttp() adds to a request,
 // in one process. A node:http server is fed through in-memory sockets (no syscalls, so the
 // server's own work is most of what is measured), in slices that alternate between
 // instrumentHttp() on and off, so drift in the machine hits both alike; the median of the paired
 // differences is reported. The tracer: `nothing` samples nothing (the instrumentation alone),
-// `discard` records and throws the spans away, `otlp` (default) exports them to the counting
-// receiver. A diagnostic for where the http-server case's cost goes, not a comparison.
+// `discard` records and throws the spans away, `encode` encodes them as OTLP protobuf requests and
+// sends nothing, `otlp` (default) exports them to the counting receiver. A diagnostic for where the http-server case's cost goes, not a comparison.
 import http from 'node:http';
 import { Duplex } from 'node:stream';
 import { configure, instrumentHttp } from '@x/trace';
 import { createBufferedTracer, type TracerPlugin } from '@x/tracer-core';
-import { createOtlpTracer } from '@x/tracer-otlp';
+import { createOtlpTracer, createProtobufEncoder, encodeAll } from '@x/tracer-otlp';
 import { sampleNothing } from './api-cases.js';
 import { median } from './harness.js';
 import { startCountingReceiver, type CountingReceiver } from './receiver.js';
@@ -80,7 +80,11 @@ class MemorySocket extends Duplex {
 async function tracerFor(mode: string): Promise<{ tracer: TracerPlugin; receiver?: CountingReceiver }> {
   if (mode === 'nothing') return { tracer: sampleNothing };
   if (mode === 'discard') return { tracer: createBufferedTracer('discard', { export: async () => ({ status: 'success' }) }) };
-  if (mode !== 'otlp') throw new Error(`unknown tracer ${mode}: nothing, discard or otlp`);
+  if (mode === 'encode') {
+    const encoder = createProtobufEncoder({ resource: ['service.name', 'http-ab'], scopeName: '@x/trace/http', scopeVersion: '' });
+    return { tracer: createBufferedTracer('encode', { export: async (batch) => (encodeAll(encoder, batch), { status: 'success' }) }) };
+  }
+  if (mode !== 'otlp') throw new Error(`unknown tracer ${mode}: nothing, discard, encode or otlp`);
   const receiver = await startCountingReceiver();
   return { tracer: createOtlpTracer({ url: receiver.tracesUrl, serviceName: 'http-ab', hookProcessShutdown: false }), receiver };
 }

@@ -7,7 +7,8 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { check, median, type BenchCase, type BenchContext } from './harness.js';
 import type { LoadResult } from './http-load-process.js';
-import type { ServerMessage, ServerRequest, ServerVariant } from './http-server-process.js';
+import type { ServerMessage, ServerRequest } from './http-server-process.js';
+import { exportsSpans, type ServerVariant } from './http-variants.js';
 
 const CONNECTIONS = 10;
 
@@ -35,9 +36,9 @@ function pin(pid: number | undefined, cpu: string): boolean {
 }
 
 /** A TypeScript entry of this folder in a child process, talking over IPC; its output goes to ours. */
-function forkEntry(file: string, args: string[]): ChildProcess {
+function forkEntry(file: string, args: string[], extraExecArgv: readonly string[] = []): ChildProcess {
   return fork(fileURLToPath(new URL(file, import.meta.url)), args, {
-    execArgv: ['--conditions=source', '--import', 'tsx'],
+    execArgv: ['--conditions=source', '--import', 'tsx', ...extraExecArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
@@ -69,8 +70,10 @@ interface ServerProcess {
   stop(): void;
 }
 
-async function startServer(variant: ServerVariant, tracesUrl: string): Promise<ServerProcess> {
-  const child = forkEntry('./http-server-process.ts', [variant, tracesUrl]);
+async function startServer(variant: ServerVariant, tracesUrl: string, cpuProfileDir: string | undefined): Promise<ServerProcess> {
+  // A V8 CPU profile, sampled every 100 µs, written when the server exits (so it is stopped by disconnecting).
+  const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, '--cpu-prof-interval', '100'];
+  const child = forkEntry('./http-server-process.ts', [variant, tracesUrl], profile);
   pin(child.pid, SERVER_CPU);
   const what = `http server (${variant})`;
   const call = <T extends ServerMessage>(request: ServerRequest): Promise<T> => {
@@ -84,7 +87,7 @@ async function startServer(variant: ServerVariant, tracesUrl: string): Promise<S
     url: `http://127.0.0.1:${port}/users/42?fields=name,email`,
     reset: async () => void (await call({ type: 'reset' })),
     flush: () => call<Extract<ServerMessage, { type: 'flushed' }>>({ type: 'flush' }),
-    stop: () => void child.kill(),
+    stop: () => (child.connected ? child.disconnect() : void child.kill()),
   };
 }
 
@@ -113,7 +116,7 @@ async function measure(server: ServerProcess, seconds: number, context: BenchCon
   const { served, cpuMicros } = await server.flush();
   check(`${server.variant}: failed requests`, load.non2xx + load.errors + load.timeouts, 0);
   if (load.ok > served) throw new Error(`${server.variant}: the load generator saw ${load.ok} responses, the server served ${served}`);
-  const spans = server.variant === 'plain' ? 0 : served;
+  const spans = exportsSpans(server.variant) ? served : 0;
   await receiver.waitFor(spans, 30_000);
   const delivered = await receiver.count();
   check(`${server.variant}: spans at the receiver`, delivered.spans, spans);
@@ -127,21 +130,50 @@ const rotate = <T>(variants: readonly T[], by: number) => variants.map((_, i) =>
 
 const percent = (loss: number) => Number((100 * loss).toFixed(1));
 
+export interface HttpServerCaseOptions {
+  readonly withOurs: boolean;
+  /** The server variants to measure (`--variants`); default plain, ours and theirs. Must include plain. */
+  readonly variants?: readonly ServerVariant[];
+  /** Where each server writes a V8 CPU profile when it stops (`--cpu-prof DIR`). */
+  readonly cpuProfileDir?: string;
+}
+
+/**
+ * For variants beyond the case's three (`--variants`): each one's median and lowest server CPU
+ * per request, and what it adds to plain's. The lowest is worth reading next to the median: other
+ * work on the machine only ever adds to a round.
+ */
+function breakdown(variants: readonly ServerVariant[], samples: Map<ServerVariant, Sample[]>): Record<string, string> {
+  if (variants.every((variant) => variant === 'plain' || variant === 'ours' || variant === 'theirs')) return {};
+  const cpu = (variant: ServerVariant) => samples.get(variant)!.map((s) => s.cpuMicrosPerRequest);
+  const plainMedian = median(cpu('plain'));
+  const plainLowest = Math.min(...cpu('plain'));
+  const notes: Record<string, string> = {};
+  for (const variant of variants) {
+    const middle = median(cpu(variant));
+    const lowest = Math.min(...cpu(variant));
+    notes[`${variant} CPU µs/req median (added), lowest (added)`] =
+      `${middle.toFixed(1)} (+${(middle - plainMedian).toFixed(1)}), ${lowest.toFixed(1)} (+${(lowest - plainLowest).toFixed(1)})`;
+  }
+  return notes;
+}
+
 /**
  * `http-server`: ours and theirs are the median req/s of the traced servers (higher is better,
  * unlike the other cases). Without ours (`withOurs: false`, until `instrumentHttp()` exists) ours is NaN.
  */
-export function httpServerCase(options: { readonly withOurs: boolean }): BenchCase {
+export function httpServerCase(options: HttpServerCaseOptions): BenchCase {
   return {
     id: 'http-server',
     async run(context) {
       const rounds = context.quick ? 1 : 5;
       const seconds = context.quick ? 2 : 5;
-      const variants: ServerVariant[] = options.withOurs ? ['plain', 'ours', 'theirs'] : ['plain', 'theirs'];
+      const variants: readonly ServerVariant[] = options.variants ?? (options.withOurs ? ['plain', 'ours', 'theirs'] : ['plain', 'theirs']);
+      if (!variants.includes('plain')) throw new Error('http-server: the variants must include plain, which the losses are of');
       const servers: ServerProcess[] = [];
       const pinned = pin(process.pid, LOAD_CPU) && pin(context.receiver.pid, LOAD_CPU);
       try {
-        for (const variant of variants) servers.push(await startServer(variant, context.receiver.tracesUrl));
+        for (const variant of variants) servers.push(await startServer(variant, context.receiver.tracesUrl, options.cpuProfileDir));
         for (const server of servers) await measure(server, context.quick ? 1 : 3, context); // warm-up
         const samples = new Map<ServerVariant, Sample[]>(variants.map((variant) => [variant, []]));
         for (let round = 0; round < rounds; round++) {
@@ -174,6 +206,7 @@ export function httpServerCase(options: { readonly withOurs: boolean }): BenchCa
             'server CPU µs/req theirs': middle('theirs', (s) => s.cpuMicrosPerRequest),
             'OTLP bytes/span ours': middle('ours', (s) => s.bytesPerSpan),
             'OTLP bytes/span theirs': middle('theirs', (s) => s.bytesPerSpan),
+            ...breakdown(variants, samples),
             'other cores busy, median': Number(median(others).toFixed(2)),
             'other cores busy, max': Number(busiest.toFixed(2)),
           },

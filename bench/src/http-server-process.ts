@@ -1,5 +1,5 @@
 // The server under load in the http-server case, in its own process: GET /users/:id answers a
-// small JSON document. argv: the variant (plain, ours, theirs) and the counting receiver's traces
+// small JSON document. argv: the variant (see ServerVariant) and the counting receiver's traces
 // URL. Over IPC it says { type: 'listening', port } or { type: 'failed', message }, and answers
 // 'reset' (zero the counters) and 'flush' (deliver every span, then report what was served).
 //
@@ -9,8 +9,9 @@
 import { createRequire } from 'node:module';
 import type * as Http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TracerPlugin } from '@x/tracer-core';
+import { SERVER_VARIANTS, type ServerVariant } from './http-variants.js';
 
-export type ServerVariant = 'plain' | 'ours' | 'theirs';
 
 export type ServerRequest = { readonly type: 'reset' } | { readonly type: 'flush' };
 
@@ -30,10 +31,26 @@ interface Tracing {
 const require = createRequire(import.meta.url);
 const SERVICE = 'http-bench';
 
-async function ours(tracesUrl: string): Promise<Tracing> {
+/** The tracer of an `ours*` variant: the OTLP tracer, or one that does less (see {@link ServerVariant}). */
+async function oursTracer(variant: ServerVariant, tracesUrl: string): Promise<TracerPlugin & { flush(): Promise<void> }> {
+  if (variant === 'ours') {
+    const { createOtlpTracer } = await import('@x/tracer-otlp');
+    return createOtlpTracer({ url: tracesUrl, serviceName: SERVICE, hookProcessShutdown: false });
+  }
+  if (variant === 'ours-discard') {
+    const { createBufferedTracer } = await import('@x/tracer-core');
+    return createBufferedTracer('discard', { export: async () => ({ status: 'success' }) });
+  }
+  const { SpanHandle } = await import('@x/tracer-core');
+  const sampled = Object.freeze({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' });
+  const startSpan = variant === 'ours-unsampled' ? () => SpanHandle.INVALID : () => sampled;
+  const nothing = () => undefined;
+  return { name: variant, startSpan, setAttribute: nothing, setStatus: nothing, addEvent: nothing, endSpan: nothing, flush: async () => {} };
+}
+
+async function ours(variant: ServerVariant, tracesUrl: string): Promise<Tracing> {
   const { configure, instrumentHttp } = await import('@x/trace');
-  const { createOtlpTracer } = await import('@x/tracer-otlp');
-  const tracer = createOtlpTracer({ url: tracesUrl, serviceName: SERVICE, hookProcessShutdown: false });
+  const tracer = await oursTracer(variant, tracesUrl);
   // OpenTelemetry keeps no records of its own: ours sends to the tracer only, as a site would.
   configure({ tracer, records: false });
   instrumentHttp();
@@ -68,12 +85,24 @@ function theirs(tracesUrl: string): Tracing {
 
 const none: Tracing = { flush: async () => {}, verify: () => undefined };
 
-async function setUp(variant: string | undefined, tracesUrl: string | undefined): Promise<Tracing> {
-  if (tracesUrl === undefined) throw new Error('usage: http-server-process.ts <plain|ours|theirs> <traces url>');
-  if (variant === 'plain') return none;
-  if (variant === 'ours') return ours(tracesUrl);
-  if (variant === 'theirs') return theirs(tracesUrl);
-  throw new Error(`unknown variant ${variant}: plain, ours or theirs`);
+/** Wraps the request handler: `plain-als` runs it in a context, every other variant as it is. */
+type HandlerWrapper = (handler: Http.RequestListener) => Http.RequestListener;
+
+async function contextOnly(): Promise<HandlerWrapper> {
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const storage = new AsyncLocalStorage<object>();
+  return (handler) => (request, response) => storage.run({ request }, handler, request, response);
+}
+
+async function setUp(variant: string | undefined, tracesUrl: string | undefined): Promise<{ tracing: Tracing; wrap: HandlerWrapper }> {
+  if (tracesUrl === undefined || !SERVER_VARIANTS.includes(variant as ServerVariant)) {
+    throw new Error(`usage: http-server-process.ts <${SERVER_VARIANTS.join('|')}> <traces url>`);
+  }
+  const asIs: HandlerWrapper = (handler) => handler;
+  if (variant === 'plain') return { tracing: none, wrap: asIs };
+  if (variant === 'plain-als') return { tracing: none, wrap: await contextOnly() };
+  if (variant === 'theirs') return { tracing: theirs(tracesUrl), wrap: asIs };
+  return { tracing: await ours(variant as ServerVariant, tracesUrl), wrap: asIs };
 }
 
 const USER_PATH = /^\/users\/(\d+)$/;
@@ -102,15 +131,17 @@ function handle(request: Http.IncomingMessage, response: Http.ServerResponse): v
 const send = (message: ServerMessage) => process.send!(message);
 
 try {
-  const tracing = await setUp(process.argv[2], process.argv[3]);
+  const { tracing, wrap } = await setUp(process.argv[2], process.argv[3]);
   const http = require('node:http') as typeof Http;
   tracing.verify(http);
   let served = 0;
   let cpuAtReset = process.cpuUsage();
-  const server = http.createServer((request, response) => {
-    served++;
-    handle(request, response);
-  });
+  const server = http.createServer(
+    wrap((request, response) => {
+      served++;
+      handle(request, response);
+    }),
+  );
   process.on('message', (message: ServerRequest) => {
     if (message.type === 'reset') {
       served = 0;

@@ -1,7 +1,18 @@
-// pnpm --filter @x/bench http [--json FILE] [--quick] [--without-ours]: the http-server case on
-// its own (about two minutes; see README). --without-ours measures plain and OpenTelemetry only.
+// pnpm --filter @x/bench http [--json FILE] [--quick] [--without-ours] [--variants a,b,...]
+// [--cpu-prof DIR]: the http-server case on its own (about two minutes; see README).
+// --without-ours measures plain and OpenTelemetry only; --variants picks the servers (see
+// src/http-variants.ts: plain-als, ours-unsampled, ours-noop-tracer and
+// ours-discard split ours into its parts); --cpu-prof writes each server's V8 CPU profile into DIR.
 import { httpServerCase } from './http-cases.js';
+import { SERVER_VARIANTS, type ServerVariant } from './http-variants.js';
 import { runCases } from './run-cases.js';
 
 const args = process.argv.slice(2);
-await runCases([httpServerCase({ withOurs: !args.includes('--without-ours') })], args);
+const valueOf = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const variants = valueOf('--variants')?.split(',');
+const unknown = variants?.filter((variant) => !SERVER_VARIANTS.includes(variant as ServerVariant));
+if (unknown !== undefined && unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')}; known: ${SERVER_VARIANTS.join(', ')}`);
+await runCases(
+  [httpServerCase({ withOurs: !args.includes('--without-ours'), variants: variants as ServerVariant[] | undefined, cpuProfileDir: valueOf('--cpu-prof') })],
+  args,
+);
