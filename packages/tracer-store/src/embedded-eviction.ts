@@ -1,3 +1,4 @@
+import { FORGET_ORPHAN_OPERATIONS } from './schema.js';
 import type { BatchColumn, SqlSession } from './sql-session.js';
 
 const TRACE_IDS: readonly BatchColumn[] = [{ name: 'trace_id', type: 'text' }];
@@ -42,5 +43,6 @@ export async function evict(session: SqlSession, cutoffNanos: bigint, storedSpan
   for (const table of ['forge_traces', 'forge_trace_services', 'forge_trace_summaries']) {
     await session.withBatch(TRACE_IDS, ids, `DELETE FROM ${table} WHERE trace_id IN (SELECT trace_id FROM {batch})`);
   }
+  await session.query(FORGET_ORPHAN_OPERATIONS);
   return { traces: chosen.length, spans };
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { FORGET_ORPHAN_OPERATIONS } from './schema.js';
 import type { Row } from './sql-session.js';
 
 export interface PartitionOptions {
@@ -137,6 +138,7 @@ export class PostgresPartitions {
       `WITH gone AS (DELETE FROM forge_trace_summaries WHERE end_time < ${since} RETURNING 1) SELECT count(*) AS n FROM gone`,
     );
     const tracesExpired = Number(traces?.n ?? 0);
+    if (spans > 0) await run(FORGET_ORPHAN_OPERATIONS);
     if (tracesExpired > 0 || spans > 0) this.#options.onExpired?.(tracesExpired, spans);
   }
 }

@@ -6,7 +6,8 @@
  * - `forge_trace_summaries`: one row per trace (start, end, duration, root service and operation,
  *   span and error counts);
  * - `forge_trace_services`: one row per (trace, service), for "traces that touched service X";
- * - `forge_operations`: the distinct (service, operation, kind) seen, for the API's lists.
+ * - `forge_operations`: the distinct (service, operation, kind) of the spans stored, for the API's
+ *   lists (see {@link FORGET_ORPHAN_OPERATIONS}).
  *
  * PostgreSQL's `forge_traces` is partitioned by day on `start_time` (see `postgres-partitions.ts`),
  * so its primary key has to include `start_time`; DuckDB's keeps the document's key.
@@ -102,6 +103,17 @@ export function schemaStatements(dialect: Dialect): string[] {
       : []),
   ];
 }
+
+/**
+ * Removes the operations no stored span has any more, after spans were evicted or expired: span
+ * names that carry ids (`GET /users/42` where no route was set) would otherwise grow the table
+ * without bound. One anti-join of the operations against `forge_traces`.
+ */
+export const FORGET_ORPHAN_OPERATIONS = `DELETE FROM forge_operations WHERE NOT EXISTS (
+    SELECT 1 FROM forge_traces
+    WHERE forge_traces.service_name = forge_operations.service_name
+      AND forge_traces.operation_name = forge_operations.operation_name
+      AND forge_traces.kind = forge_operations.kind)`;
 
 /** The columns of `forge_traces` in the order engines write them. */
 export const SPAN_COLUMNS = [

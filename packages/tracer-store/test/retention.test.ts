@@ -39,6 +39,26 @@ describe('the embedded store (DuckDB) caps', () => {
     await store.close();
   });
 
+  it('forgets the operations of evicted spans: names with ids in them do not grow the operations for ever', async () => {
+    const store = await openTraceStore({ path: ':memory:', maxSpans: 1000 });
+    // 120 traces of 10 spans, each trace's spans named after it (as `GET /users/<id>` would be).
+    for (let batch = 0; batch < 4; batch++) {
+      const rows = [];
+      for (let t = batch * 30; t < (batch + 1) * 30; t++) {
+        for (let s = 0; s < 10; s++) {
+          rows.push(spanRow({ trace: `t${t}`, span: `s${s}`, operationName: `GET /users/${t}`, startUnixNanos: nanosAgo((200 - t) * 60_000) + BigInt(s) }));
+        }
+      }
+      await store.write(rows);
+    }
+    // t0..t29 were evicted (see above): their operations went with them, the others stay.
+    const names = (await store.operations('orders')).map((operation) => operation.name);
+    expect(names).toHaveLength(90);
+    expect(names).not.toContain('GET /users/29');
+    expect(names).toContain('GET /users/30');
+    await store.close();
+  });
+
   it('evicts traces that ended before maxAge when opened and on maintain()', async () => {
     const store = await openTraceStore({ path: ':memory:', maxAge: '1d' });
     await store.write([
@@ -119,7 +139,7 @@ describe('the shared store (PostgreSQL) partitions', () => {
       `CREATE TABLE ${dayName(old)} PARTITION OF forge_traces FOR VALUES FROM ('${new Date(old).toISOString()}') TO ('${new Date(old + DAY).toISOString()}')`,
     );
     await store.write([
-      spanRow({ trace: 'old', span: '1', startUnixNanos: BigInt(old + 1000) * 1_000_000n }),
+      spanRow({ trace: 'old', span: '1', operationName: 'old work', startUnixNanos: BigInt(old + 1000) * 1_000_000n }),
       spanRow({ trace: 'old', span: '2', startUnixNanos: BigInt(old + 2000) * 1_000_000n }),
       spanRow({ trace: 'fresh', span: '1', startUnixNanos: nanosAgo(1000) }),
       // Tomorrow's span arrives before tomorrow's partition exists (partitionsAhead 0): it waits in the default.
@@ -128,6 +148,8 @@ describe('the shared store (PostgreSQL) partitions', () => {
     await store.maintain();
     expect(store.stats()).toMatchObject({ tracesEvicted: 1, spansEvicted: 2 });
     expect(await partitions(url)).not.toContain(dayName(old));
+    // The dropped day's operation went with it; one that stored spans still have stays.
+    expect((await store.operations('orders')).map((operation) => operation.name)).toEqual(['work']);
     expect((await store.searchTraces()).map((trace) => trace.root_span_id)).toHaveLength(2);
     // The next day's pass creates tomorrow's partition and moves the early row into it.
     await openTraceStore({ url, maxAge: '2d', partitionsAhead: 1 }).then((again) => again.close());
