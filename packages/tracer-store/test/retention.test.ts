@@ -129,6 +129,34 @@ describe('the shared store (PostgreSQL) partitions', () => {
     await store.close();
   });
 
+  it("answers the document's slow-traces query from the covering index once vacuumed, and vacuums partitions often", async () => {
+    const url = await freshDatabase();
+    const store = await openTraceStore({ url, partitionsAhead: 1 });
+    const rows = [];
+    for (let t = 0; t < 50; t++) rows.push(spanRow({ trace: `t${t}`, span: '1', operationName: 'http.request', durationMillis: 500 + 40 * t }));
+    await store.write(rows);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows: options } = await client.query(
+        `SELECT c.relname, c.reloptions FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'forge_traces'::regclass`,
+      );
+      expect(options).toHaveLength(3);
+      for (const partition of options) expect(partition.reloptions ?? []).toContain('autovacuum_vacuum_insert_scale_factor=0.01');
+      await client.query('VACUUM ANALYZE forge_traces');
+      // Whichever index the planner takes, it must not need the table: no scan of the table itself.
+      await client.query('SET enable_seqscan = off; SET enable_bitmapscan = off');
+      const sql = `SELECT trace_id, max(duration_ms) as total_duration FROM forge_traces WHERE start_time > NOW() - INTERVAL '1 hour' AND operation_name = 'http.request' GROUP BY trace_id HAVING max(duration_ms) > 1000 ORDER BY total_duration DESC`;
+      const plan = (await client.query(`EXPLAIN (ANALYZE, FORMAT TEXT) ${sql}`)).rows.map((row) => row['QUERY PLAN'] as string).join('\n');
+      expect(plan).toMatch(/Index Only Scan using forge_traces_\d{8}_operation_name_start_time/);
+      expect(plan).not.toMatch(/Heap Fetches: [1-9]/);
+      expect((await client.query(sql)).rows).toHaveLength(37);
+    } finally {
+      await client.end();
+      await store.close();
+    }
+  });
+
   it('drops days past retention with their summaries, counted, and moves early rows out of the default', async () => {
     const url = await freshDatabase();
     const store = await openTraceStore({ url, maxAge: '2d', partitionsAhead: 0 });
