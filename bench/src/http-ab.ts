@@ -1,10 +1,11 @@
-// pnpm --filter @x/bench http-ab [nothing|discard|encode|otlp]: what instrumentHttp() adds to a request,
-// in one process. A node:http server is fed through in-memory sockets (no syscalls, so the
+// pnpm --filter @x/bench http-ab [nothing|discard|encode|otlp]: what instrumentHttp() adds to a
+// request, in one process. A node:http server is fed through in-memory sockets (no syscalls, so the
 // server's own work is most of what is measured), in slices that alternate between
 // instrumentHttp() on and off, so drift in the machine hits both alike; the median of the paired
 // differences is reported. The tracer: `nothing` samples nothing (the instrumentation alone),
 // `discard` records and throws the spans away, `encode` encodes them as OTLP protobuf requests and
-// sends nothing, `otlp` (default) exports them to the counting receiver. A diagnostic for where the http-server case's cost goes, not a comparison.
+// sends nothing, `otlp` (default) exports them to the counting receiver. A diagnostic for where
+// the http-server case's cost goes, not a comparison.
 import http from 'node:http';
 import { Duplex } from 'node:stream';
 import { configure, instrumentHttp } from '@x/trace';

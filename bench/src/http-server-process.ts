@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import type { TracerPlugin } from '@x/tracer-core';
 import { SERVER_VARIANTS, type ServerVariant } from './http-variants.js';
 
-
 export type ServerRequest = { readonly type: 'reset' } | { readonly type: 'flush' };
 
 export type ServerMessage =
