@@ -148,7 +148,15 @@ export class PostgresPartitions {
       `WITH gone AS (DELETE FROM forge_trace_summaries WHERE end_time < ${since} RETURNING 1) SELECT count(*) AS n FROM gone`,
     );
     const tracesExpired = Number(traces?.n ?? 0);
-    if (spans > 0) await run(FORGET_ORPHAN_OPERATIONS);
+    // Locked against writers first: a write that found its operation listed (ON CONFLICT DO
+    // NOTHING) and has not committed its span must not lose the operation to this delete, which
+    // cannot see that span. The lock waits for such writes to commit, and makes later ones wait.
+    if (spans > 0) {
+      await run(`BEGIN; LOCK TABLE forge_operations IN SHARE ROW EXCLUSIVE MODE; ${FORGET_ORPHAN_OPERATIONS}; COMMIT;`).catch(async (error: unknown) => {
+        await run('ROLLBACK').catch(() => undefined);
+        throw error;
+      });
+    }
     if (tracesExpired > 0 || spans > 0) this.#options.onExpired?.(tracesExpired, spans);
   }
 }

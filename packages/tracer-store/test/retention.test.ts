@@ -157,6 +157,34 @@ describe('the shared store (PostgreSQL) partitions', () => {
     }
   });
 
+  it("keeps an operation whose new span a writer has not committed yet while expired spans' operations are removed", async () => {
+    const url = await freshDatabase();
+    const store = await openTraceStore({ url, maxAge: '2d', partitionsAhead: 0 });
+    // An expired span in the default partition (no partition for its day) lists the operation.
+    await store.write([spanRow({ trace: 'old', span: '1', operationName: 'checkout', startUnixNanos: nanosAgo(3 * DAY) })]);
+    const writer = new pg.Client({ connectionString: url });
+    await writer.connect();
+    try {
+      // Another process writes a new span of it: its operation is listed already, so it inserts nothing there.
+      await writer.query('BEGIN');
+      await writer.query(
+        `INSERT INTO forge_traces (trace_id, span_id, operation_name, service_name, start_time, duration_ms, start_unix_nanos, duration_nanos, span_key)
+         VALUES ($1, $2, 'checkout', 'orders', now(), 1, 0, 0, 1)`,
+        [spanRow({ trace: 'new', span: '1' }).traceId, spanRow({ trace: 'new', span: '1' }).spanId],
+      );
+      await writer.query(`INSERT INTO forge_operations VALUES ('orders', 'checkout', 'internal') ON CONFLICT DO NOTHING`);
+      const maintained = store.maintain();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await writer.query('COMMIT');
+      await maintained;
+    } finally {
+      await writer.end();
+    }
+    expect(store.stats()).toMatchObject({ spansEvicted: 1 });
+    expect((await store.operations('orders')).map((operation) => operation.name)).toEqual(['checkout']);
+    await store.close();
+  });
+
   it('drops days past retention with their summaries, counted, and moves early rows out of the default', async () => {
     const url = await freshDatabase();
     const store = await openTraceStore({ url, maxAge: '2d', partitionsAhead: 0 });
