@@ -143,11 +143,24 @@ const OPERATION_BATCH: readonly BatchColumn[] = [
  */
 export class SpanWriter {
   readonly #sql: ReturnType<typeof statements>;
-  /** Operations known to be stored; bounded, as a cache (forgetting one only costs a no-op insert). */
-  readonly #knownOperations = new Set<string>();
+  /**
+   * Operations known to be stored, so a write inserts only new ones; bounded, as a cache
+   * (forgetting one only costs a no-op insert). DuckDB only: there this process is the only
+   * writer, and it forgets them all when it removes operations or a write fails (a rolled-back
+   * insert must not be remembered as stored). On PostgreSQL another process's expiry pass may
+   * remove an operation this one would remember, so every write inserts its operations (ON
+   * CONFLICT DO NOTHING), which the pass's lock on the table orders against.
+   */
+  readonly #knownOperations: Set<string> | undefined;
 
   constructor(dialect: Dialect) {
     this.#sql = statements(dialect);
+    this.#knownOperations = dialect === 'duckdb' ? new Set() : undefined;
+  }
+
+  /** Forgets which operations are stored (see {@link SpanWriter.#knownOperations}). */
+  forgetOperations(): void {
+    this.#knownOperations?.clear();
   }
 
   async write(session: SqlSession, rows: readonly SpanRow[]): Promise<WriteResult> {
@@ -178,12 +191,14 @@ export class SpanWriter {
     const fresh = new Map<string, unknown[]>();
     for (const row of rows) {
       const key = `${row.serviceName}\0${row.operationName}\0${row.kind}`;
-      if (!this.#knownOperations.has(key)) fresh.set(key, [wellFormedText(row.serviceName), wellFormedText(row.operationName), row.kind]);
+      if (this.#knownOperations?.has(key) !== true) fresh.set(key, [wellFormedText(row.serviceName), wellFormedText(row.operationName), row.kind]);
     }
     if (fresh.size === 0) return;
     await session.withBatch(OPERATION_BATCH, [...fresh.values()], this.#sql.insertOperations);
-    if (this.#knownOperations.size > 100_000) this.#knownOperations.clear();
-    for (const key of fresh.keys()) this.#knownOperations.add(key);
+    const known = this.#knownOperations;
+    if (known === undefined) return;
+    if (known.size > 100_000) known.clear();
+    for (const key of fresh.keys()) known.add(key);
   }
 }
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { int8Text } from './row-values.js';
-import { ensureSchema } from './schema.js';
+import { ensureSchema, SCHEMA_LOCK } from './schema.js';
 import { SerialQueue } from './serial-queue.js';
 import type { BatchColumn, Row, SqlSession, StoreEngine } from './sql-session.js';
 import { PostgresPartitions, type PartitionOptions } from './postgres-partitions.js';
@@ -74,9 +74,9 @@ export class PostgresEngine implements StoreEngine {
       // Two processes opening one database at once must not race on CREATE TABLE.
       const client = await pool.connect();
       try {
-        await client.query('SELECT pg_advisory_lock(4242001)');
+        await client.query(`SELECT pg_advisory_lock(${SCHEMA_LOCK})`);
         await ensureSchema('postgres', async (sql) => (await client.query(sql)).rows as Row[], `at ${redactUrl(url)}`);
-        await client.query('SELECT pg_advisory_unlock(4242001)');
+        await client.query(`SELECT pg_advisory_unlock(${SCHEMA_LOCK})`);
       } finally {
         client.release();
       }

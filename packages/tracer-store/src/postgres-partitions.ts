@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { FORGET_ORPHAN_OPERATIONS } from './schema.js';
+import { FORGET_ORPHAN_OPERATIONS, SCHEMA_LOCK } from './schema.js';
 import type { Row } from './sql-session.js';
 
 export interface PartitionOptions {
@@ -64,24 +64,46 @@ export class PostgresPartitions {
       const result = (await client.query(sql)) as pg.QueryResult | pg.QueryResult[];
       return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as Row[];
     };
+    // One pass or schema setup at a time across processes: another process's CREATE INDEX on
+    // forge_traces against this one's partition ATTACH deadlocked when several opened at once.
+    let locked = false;
     try {
-      await run(`CREATE TABLE IF NOT EXISTS forge_traces_default PARTITION OF forge_traces DEFAULT WITH (${VACUUM_OFTEN})`);
-      const existing = new Set(await this.#partitionDays(run));
-      const today = Math.floor(now / DAY_MILLIS) * DAY_MILLIS;
-      let failure: unknown;
-      for (let day = 0; day <= this.#options.partitionsAhead; day++) {
-        const start = today + day * DAY_MILLIS;
-        // A day that cannot be made now is tried again next pass; expiry below still runs.
-        if (!existing.has(start)) await this.#create(run, start).catch((error: unknown) => (failure ??= error));
-      }
-      await this.#expire(run, today - this.#options.retentionDays * DAY_MILLIS);
-      // Fresh statistics for the lookups: before autovacuum gets to a table that grew fast, the
-      // planner read 20 trace ids from forge_trace_services by scanning it (bench/README.md, store).
-      await run('ANALYZE forge_trace_summaries, forge_trace_services');
-      if (failure !== undefined) throw failure;
+      await run(`SELECT pg_advisory_lock(${SCHEMA_LOCK})`);
+      locked = true;
+      await this.#steps(run, now);
     } finally {
-      client.release();
+      // A connection that could not lock, or cannot say unlock, is closed: that releases its lock.
+      const unlocked = locked && (await run(`SELECT pg_advisory_unlock(${SCHEMA_LOCK})`).then(() => true, () => false));
+      client.release(!unlocked);
     }
+  }
+
+  async #steps(run: Run, now: number): Promise<void> {
+    await run(`CREATE TABLE IF NOT EXISTS forge_traces_default PARTITION OF forge_traces DEFAULT WITH (${VACUUM_OFTEN})`);
+    const existing = new Set(await this.#partitionDays(run));
+    const today = Math.floor(now / DAY_MILLIS) * DAY_MILLIS;
+    let failure: unknown;
+    for (let day = 0; day <= this.#options.partitionsAhead; day++) {
+      const start = today + day * DAY_MILLIS;
+      // A day that cannot be made now is tried again next pass; expiry below still runs.
+      if (!existing.has(start)) await this.#create(run, start).catch((error: unknown) => (failure ??= error));
+    }
+    await this.#vacuumOften(run);
+    await this.#expire(run, today - this.#options.retentionDays * DAY_MILLIS);
+    // Fresh statistics for the lookups: before autovacuum gets to a table that grew fast, the
+    // planner read 20 trace ids from forge_trace_services by scanning it (bench/README.md, store).
+    await run('ANALYZE forge_trace_summaries, forge_trace_services');
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Partitions made by an earlier version (or by hand) get {@link VACUUM_OFTEN} too. Does not block writes. */
+  async #vacuumOften(run: Run): Promise<void> {
+    const rows = await run(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = 'forge_traces'::regclass
+         AND NOT coalesce(c.reloptions @> ARRAY['autovacuum_vacuum_insert_scale_factor=0.01'], false)`,
+    );
+    for (const row of rows) await run(`ALTER TABLE ${quoteIdentifier(String(row.name))} SET (${VACUUM_OFTEN})`);
   }
 
   startTimer(): void {
@@ -163,4 +185,9 @@ export class PostgresPartitions {
 
 function partitionName(start: number): string {
   return `forge_traces_${new Date(start).toISOString().slice(0, 10).replaceAll('-', '')}`;
+}
+
+/** A name as a PostgreSQL identifier, quoted. */
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }

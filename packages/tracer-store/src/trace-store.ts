@@ -165,6 +165,8 @@ class SqlTraceStore implements TraceStore {
       outcome = await this.#commit(rows);
     } catch (error) {
       this.#writeFailures++;
+      // Its operations may be remembered as stored, and were rolled back.
+      this.#writer.forgetOperations();
       throw error;
     }
     // Counted once committed: a write that failed changed nothing.
@@ -218,6 +220,8 @@ class SqlTraceStore implements TraceStore {
 
   #afterEviction(evicted: Evicted): void {
     if (evicted.traces === 0) return;
+    // The eviction removed the operations no stored span has any more (FORGET_ORPHAN_OPERATIONS).
+    this.#writer.forgetOperations();
     this.#stored! -= evicted.spans;
     this.countEvicted(evicted.traces, evicted.spans);
   }

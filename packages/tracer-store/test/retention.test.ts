@@ -59,6 +59,16 @@ describe('the embedded store (DuckDB) caps', () => {
     await store.close();
   });
 
+  it('lists an operation again when a span of it arrives after its last ones were evicted', async () => {
+    const store = await openTraceStore({ path: ':memory:', maxAge: '1d' });
+    await store.write([spanRow({ trace: 'old', span: '1', operationName: 'checkout', startUnixNanos: nanosAgo(2 * DAY) })]);
+    await store.maintain();
+    expect(await store.operations('orders')).toEqual([]);
+    await store.write([spanRow({ trace: 'new', span: '1', operationName: 'checkout' })]);
+    expect((await store.operations('orders')).map((operation) => operation.name)).toEqual(['checkout']);
+    await store.close();
+  });
+
   it('evicts traces that ended before maxAge when opened and on maintain()', async () => {
     const store = await openTraceStore({ path: ':memory:', maxAge: '1d' });
     await store.write([
@@ -182,6 +192,42 @@ describe('the shared store (PostgreSQL) partitions', () => {
     }
     expect(store.stats()).toMatchObject({ spansEvicted: 1 });
     expect((await store.operations('orders')).map((operation) => operation.name)).toEqual(['checkout']);
+    await store.close();
+  });
+
+  it('lists an operation again when another process expired its spans and this one writes a new span of it', async () => {
+    const url = await freshDatabase();
+    const writer = await openTraceStore({ url, maxAge: '2d', partitionsAhead: 0 });
+    const other = await openTraceStore({ url, maxAge: '2d', partitionsAhead: 0 });
+    await writer.write([spanRow({ trace: 'old', span: '1', operationName: 'checkout', startUnixNanos: nanosAgo(3 * DAY) })]);
+    await other.maintain();
+    expect(await writer.operations('orders')).toEqual([]);
+    await writer.write([spanRow({ trace: 'new', span: '1', operationName: 'checkout' })]);
+    expect((await writer.operations('orders')).map((operation) => operation.name)).toEqual(['checkout']);
+    await Promise.all([writer.close(), other.close()]);
+  });
+
+  it('opens one new database from several processes at once', async () => {
+    for (let round = 0; round < 4; round++) {
+      const url = await freshDatabase();
+      const stores = await Promise.all([0, 1, 2].map(() => openTraceStore({ url, partitionsAhead: 2 })));
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('gives partitions made before the autovacuum setting the setting on the next pass', async () => {
+    const url = await freshDatabase();
+    const store = await openTraceStore({ url, partitionsAhead: 0 });
+    const today = dayName(Math.floor(Date.now() / DAY) * DAY);
+    await store.query(`ALTER TABLE ${today} RESET (autovacuum_vacuum_insert_threshold, autovacuum_vacuum_insert_scale_factor)`);
+    await store.query('ALTER TABLE forge_traces_default RESET (autovacuum_vacuum_insert_scale_factor)');
+    const options = async () =>
+      (await store.query(`SELECT relname AS name, reloptions AS options FROM pg_class WHERE relname IN ('${today}', 'forge_traces_default') ORDER BY 1`)).map(
+        (row) => [row.name, row.options],
+      );
+    expect((await options()).map(([, value]) => value)).not.toContainEqual(expect.arrayContaining(['autovacuum_vacuum_insert_scale_factor=0.01']));
+    await store.maintain();
+    for (const [, value] of await options()) expect(value).toEqual(expect.arrayContaining(['autovacuum_vacuum_insert_threshold=10000', 'autovacuum_vacuum_insert_scale_factor=0.01']));
     await store.close();
   });
 
