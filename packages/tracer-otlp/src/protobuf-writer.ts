@@ -143,13 +143,7 @@ export class ProtoWriter {
       this.buf[at + 1] = length >>> 7;
       return;
     }
-    const size = varintSize(length);
-    if (size > 2) this.ensure(size - 2);
-    this.buf.copyWithin(at + size, at + 2, this.pos);
-    const end = this.pos + size - 2;
-    this.pos = at;
-    this.varint(length);
-    this.pos = end;
+    this.#moveAndWriteLength(at, 2, length);
   }
 
   /** Ends the field started by `fork`, writing its length (moving the content if it needs >1 byte). */
@@ -159,10 +153,18 @@ export class ProtoWriter {
       this.buf[at] = length;
       return;
     }
-    const extra = varintSize(length) - 1;
-    this.ensure(extra);
-    this.buf.copyWithin(at + 1 + extra, at + 1, this.pos);
-    const end = this.pos + extra;
+    this.#moveAndWriteLength(at, 1, length);
+  }
+
+  /**
+   * The slow path of `ldelim` and `ldelim2`: `length` needs another number of bytes than the
+   * `reserved` ones at `at`, so the content after them moves to make it fit.
+   */
+  #moveAndWriteLength(at: number, reserved: number, length: number): void {
+    const size = varintSize(length);
+    if (size > reserved) this.ensure(size - reserved);
+    this.buf.copyWithin(at + size, at + reserved, this.pos);
+    const end = this.pos + size - reserved;
     this.pos = at;
     this.varint(length);
     this.pos = end;
