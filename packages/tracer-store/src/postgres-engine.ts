@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { int8Text } from './row-values.js';
-import { ensureSchema, SCHEMA_LOCK } from './schema.js';
+import { ensureSchema } from './schema.js';
+import { withSchemaLock } from './postgres-schema-lock.js';
 import { SerialQueue } from './serial-queue.js';
 import type { BatchColumn, Row, SqlSession, StoreEngine } from './sql-session.js';
 import { PostgresPartitions, type PartitionOptions } from './postgres-partitions.js';
@@ -72,14 +73,9 @@ export class PostgresEngine implements StoreEngine {
     try {
       await pool.query('SELECT 1');
       // Two processes opening one database at once must not race on CREATE TABLE.
-      const client = await pool.connect();
-      try {
-        await client.query(`SELECT pg_advisory_lock(${SCHEMA_LOCK})`);
-        await ensureSchema('postgres', async (sql) => (await client.query(sql)).rows as Row[], `at ${redactUrl(url)}`);
-        await client.query(`SELECT pg_advisory_unlock(${SCHEMA_LOCK})`);
-      } finally {
-        client.release();
-      }
+      await withSchemaLock(pool, (client) =>
+        ensureSchema('postgres', async (sql) => (await client.query(sql)).rows as Row[], `at ${redactUrl(url)}`),
+      );
     } catch (error) {
       await pool.end().catch(() => undefined);
       const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { FORGET_ORPHAN_OPERATIONS, SCHEMA_LOCK } from './schema.js';
+import { withSchemaLock } from './postgres-schema-lock.js';
+import { FORGET_ORPHAN_OPERATIONS } from './schema.js';
 import type { Row } from './sql-session.js';
 
 export interface PartitionOptions {
@@ -27,7 +28,9 @@ const PARTITION_NAME = /^forge_traces_(\d{4})(\d{2})(\d{2})$/;
  * 1M spans (50,000 matching, index and heap not cached): 766-822 ms before a vacuum, 117 ms after
  * autovacuum ran with these settings, 45 ms after a VACUUM ANALYZE.
  */
-const VACUUM_OFTEN = 'autovacuum_vacuum_insert_threshold = 10000, autovacuum_vacuum_insert_scale_factor = 0.01';
+const VACUUM_OFTEN_SETTINGS = ['autovacuum_vacuum_insert_threshold=10000', 'autovacuum_vacuum_insert_scale_factor=0.01'];
+/** {@link VACUUM_OFTEN_SETTINGS} as a `WITH (...)` / `SET (...)` list. */
+const VACUUM_OFTEN = VACUUM_OFTEN_SETTINGS.join(', ');
 
 /**
  * Daily partitions of `forge_traces` on `start_time` (UTC days), as the document's table asks:
@@ -58,24 +61,14 @@ export class PostgresPartitions {
     return pass;
   }
 
-  async #pass(now: number): Promise<void> {
-    const client = await this.#pool.connect();
-    const run = async (sql: string): Promise<Row[]> => {
-      const result = (await client.query(sql)) as pg.QueryResult | pg.QueryResult[];
-      return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as Row[];
-    };
-    // One pass or schema setup at a time across processes: another process's CREATE INDEX on
-    // forge_traces against this one's partition ATTACH deadlocked when several opened at once.
-    let locked = false;
-    try {
-      await run(`SELECT pg_advisory_lock(${SCHEMA_LOCK})`);
-      locked = true;
-      await this.#steps(run, now);
-    } finally {
-      // A connection that could not lock, or cannot say unlock, is closed: that releases its lock.
-      const unlocked = locked && (await run(`SELECT pg_advisory_unlock(${SCHEMA_LOCK})`).then(() => true, () => false));
-      client.release(!unlocked);
-    }
+  /** One pass, on a connection of its own holding the schema lock (one pass or setup at a time across processes). */
+  #pass(now: number): Promise<void> {
+    return withSchemaLock(this.#pool, (client) =>
+      this.#steps(async (sql: string): Promise<Row[]> => {
+        const result = (await client.query(sql)) as pg.QueryResult | pg.QueryResult[];
+        return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as Row[];
+      }, now),
+    );
   }
 
   async #steps(run: Run, now: number): Promise<void> {
@@ -98,12 +91,9 @@ export class PostgresPartitions {
 
   /** Partitions made by an earlier version (or by hand) get {@link VACUUM_OFTEN} too. Does not block writes. */
   async #vacuumOften(run: Run): Promise<void> {
-    const rows = await run(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-       WHERE i.inhparent = 'forge_traces'::regclass
-         AND NOT coalesce(c.reloptions @> ARRAY['autovacuum_vacuum_insert_scale_factor=0.01'], false)`,
-    );
-    for (const row of rows) await run(`ALTER TABLE ${quoteIdentifier(String(row.name))} SET (${VACUUM_OFTEN})`);
+    for (const { name, options } of await partitions(run)) {
+      if (!VACUUM_OFTEN_SETTINGS.every((setting) => options.includes(setting))) await run(`ALTER TABLE ${quoteIdentifier(name)} SET (${VACUUM_OFTEN})`);
+    }
   }
 
   startTimer(): void {
@@ -118,12 +108,8 @@ export class PostgresPartitions {
   }
 
   async #partitionDays(run: Run): Promise<number[]> {
-    const rows = await run(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-       WHERE i.inhparent = 'forge_traces'::regclass`,
-    );
-    return rows.flatMap((row) => {
-      const match = PARTITION_NAME.exec(String(row.name));
+    return (await partitions(run)).flatMap(({ name }) => {
+      const match = PARTITION_NAME.exec(name);
       return match === null ? [] : [Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))];
     });
   }
@@ -185,6 +171,15 @@ export class PostgresPartitions {
 
 function partitionName(start: number): string {
   return `forge_traces_${new Date(start).toISOString().slice(0, 10).replaceAll('-', '')}`;
+}
+
+/** The partitions of forge_traces (the default one included) and their storage settings. */
+async function partitions(run: Run): Promise<{ name: string; options: readonly string[] }[]> {
+  const rows = await run(
+    `SELECT c.relname AS name, c.reloptions AS options FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'forge_traces'::regclass`,
+  );
+  return rows.map((row) => ({ name: String(row.name), options: (row.options as string[] | null) ?? [] }));
 }
 
 /** A name as a PostgreSQL identifier, quoted. */

@@ -108,9 +108,6 @@ export function schemaStatements(dialect: Dialect): string[] {
   ];
 }
 
-/** PostgreSQL advisory lock taken by schema setup and partition passes, so processes take turns. */
-export const SCHEMA_LOCK = 4242001;
-
 /**
  * Removes the operations no stored span has any more, after spans were evicted or expired: span
  * names that carry ids (`GET /users/42` where no route was set) would otherwise grow the table
