@@ -136,26 +136,74 @@ export interface HttpServerCaseOptions {
   readonly variants?: readonly ServerVariant[];
   /** Where each server writes a V8 CPU profile when it stops (`--cpu-prof DIR`). */
   readonly cpuProfileDir?: string;
+  /** Measured rounds (`--rounds`); default 5, 1 with `--quick`. */
+  readonly rounds?: number | undefined;
+  /** Seconds a round (`--seconds`); default 5, 2 with `--quick`. */
+  readonly seconds?: number | undefined;
 }
 
 /**
  * For variants beyond the case's three (`--variants`): each one's median and lowest server CPU
- * per request, and what it adds to plain's. The lowest is worth reading next to the median: other
- * work on the machine only ever adds to a round.
+ * per request, and what it adds to plain's; with theirs measured, each one's loss and its ratio to
+ * theirs. The lowest is worth reading next to the median: other work on the machine only ever adds
+ * to a round.
  */
 function breakdown(variants: readonly ServerVariant[], samples: Map<ServerVariant, Sample[]>): Record<string, string> {
   if (variants.every((variant) => variant === 'plain' || variant === 'ours' || variant === 'theirs')) return {};
   const cpu = (variant: ServerVariant) => samples.get(variant)!.map((s) => s.cpuMicrosPerRequest);
+  const rps = (variant: ServerVariant) => median(samples.get(variant)!.map((s) => s.rps));
   const plainMedian = median(cpu('plain'));
   const plainLowest = Math.min(...cpu('plain'));
+  const theirsLoss = samples.has('theirs') ? 1 - rps('theirs') / rps('plain') : Number.NaN;
   const notes: Record<string, string> = {};
   for (const variant of variants) {
     const middle = median(cpu(variant));
     const lowest = Math.min(...cpu(variant));
     notes[`${variant} CPU µs/req median (added), lowest (added)`] =
       `${middle.toFixed(1)} (+${(middle - plainMedian).toFixed(1)}), ${lowest.toFixed(1)} (+${(lowest - plainLowest).toFixed(1)})`;
+    if (variant !== 'plain' && variant !== 'theirs' && !Number.isNaN(theirsLoss)) {
+      const loss = 1 - rps(variant) / rps('plain');
+      notes[`${variant} loss % (loss/theirs), loss/theirs from the lowest CPU`] = `${percent(loss)} (${(loss / theirsLoss).toFixed(3)}), ${lossRatioOfLowest(samples, variant)}`;
+    }
   }
   return notes;
+}
+
+/**
+ * The loss ratio of each round on its own (ours and theirs against the plain of the same round),
+ * lowest, median and highest: how far one run's verdict can be trusted on this machine.
+ */
+function lossRatioByRound(samples: Map<ServerVariant, Sample[]>): string {
+  const plain = samples.get('plain')!;
+  const ours = samples.get('ours');
+  const theirs = samples.get('theirs');
+  if (ours === undefined || theirs === undefined) return 'n/a';
+  const ratios = plain.map((p, round) => (1 - ours[round]!.rps / p.rps) / (1 - theirs[round]!.rps / p.rps)).sort((a, b) => a - b);
+  return `${ratios[0]!.toFixed(3)}, ${median(ratios).toFixed(3)}, ${ratios.at(-1)!.toFixed(3)}`;
+}
+
+/**
+ * The loss ratio from each variant's lowest CPU per request over the rounds. Other work on the
+ * machine (here, mostly the host's, which no core of this VM shows as busy) only ever adds CPU to
+ * a round, so the lowest is the nearest to the undisturbed cost; req/s is one core over it.
+ */
+function lossRatioOfLowest(samples: Map<ServerVariant, Sample[]>, variant: ServerVariant): string {
+  const lowest = (of: ServerVariant) => Math.min(...samples.get(of)!.map((s) => s.cpuMicrosPerRequest));
+  if (!samples.has(variant) || !samples.has('theirs')) return 'n/a';
+  const plain = lowest('plain');
+  return ((1 - plain / lowest(variant)) / (1 - plain / lowest('theirs'))).toFixed(3);
+}
+
+/**
+ * What ours may add to plain's server CPU per request and still lose at most a third of what theirs
+ * loses, from the medians: loss is added / (plain + added), so added <= plain * theirs / (3 * plain + 2 * theirs),
+ * with `theirs` what theirs adds.
+ */
+function targetBudget(samples: Map<ServerVariant, Sample[]>): string {
+  if (!samples.has('theirs')) return 'n/a';
+  const plain = median(samples.get('plain')!.map((s) => s.cpuMicrosPerRequest));
+  const theirs = median(samples.get('theirs')!.map((s) => s.cpuMicrosPerRequest)) - plain;
+  return ((plain * theirs) / (3 * plain + 2 * theirs)).toFixed(1);
 }
 
 /**
@@ -166,8 +214,8 @@ export function httpServerCase(options: HttpServerCaseOptions): BenchCase {
   return {
     id: 'http-server',
     async run(context) {
-      const rounds = context.quick ? 1 : 5;
-      const seconds = context.quick ? 2 : 5;
+      const rounds = options.rounds ?? (context.quick ? 1 : 5);
+      const seconds = options.seconds ?? (context.quick ? 2 : 5);
       const variants: readonly ServerVariant[] = options.variants ?? (options.withOurs ? ['plain', 'ours', 'theirs'] : ['plain', 'theirs']);
       if (!variants.includes('plain')) throw new Error('http-server: the variants must include plain, which the losses are of');
       const servers: ServerProcess[] = [];
@@ -199,6 +247,9 @@ export function httpServerCase(options: HttpServerCaseOptions): BenchCase {
             'ours loss %': Number.isNaN(oursLoss) ? 'n/a' : percent(oursLoss),
             'theirs loss %': percent(theirsLoss),
             'loss ours/theirs': Number.isNaN(oursLoss) ? 'n/a' : Number((oursLoss / theirsLoss).toFixed(3)),
+            'loss ours/theirs by round: lowest, median, highest': lossRatioByRound(samples),
+            'loss ours/theirs from the lowest CPU per request': lossRatioOfLowest(samples, 'ours'),
+            'CPU µs/req ours may add for the target': targetBudget(samples),
             'spans counted ours': spans('ours'),
             'spans counted theirs': spans('theirs'),
             'server CPU µs/req plain': middle('plain', (s) => s.cpuMicrosPerRequest),

@@ -101,6 +101,11 @@ async function setUp(variant: string | undefined, tracesUrl: string | undefined)
   if (variant === 'plain') return { tracing: none, wrap: asIs };
   if (variant === 'plain-als') return { tracing: none, wrap: await contextOnly() };
   if (variant === 'theirs') return { tracing: theirs(tracesUrl), wrap: asIs };
+  if (variant === 'floor') {
+    const { startFloorTracing } = await import('./floor-tracing.js');
+    const floor = startFloorTracing(tracesUrl, SERVICE);
+    return { tracing: { flush: () => floor.flush(), verify: () => undefined }, wrap: asIs };
+  }
   return { tracing: await ours(variant as ServerVariant, tracesUrl), wrap: asIs };
 }
 

@@ -7,9 +7,9 @@
  * `ours-noop-tracer` records through `@x/trace` into a tracer whose methods do nothing,
  * `ours-discard` into the core's buffered tracer with an exporter that throws the spans away.
  */
-export type ServerVariant = 'plain' | 'plain-als' | 'ours-unsampled' | 'ours-noop-tracer' | 'ours-discard' | 'ours' | 'theirs';
+export type ServerVariant = 'plain' | 'plain-als' | 'ours-unsampled' | 'ours-noop-tracer' | 'ours-discard' | 'ours' | 'floor' | 'theirs';
 
-export const SERVER_VARIANTS: readonly ServerVariant[] = ['plain', 'plain-als', 'ours-unsampled', 'ours-noop-tracer', 'ours-discard', 'ours', 'theirs'];
+export const SERVER_VARIANTS: readonly ServerVariant[] = ['plain', 'plain-als', 'ours-unsampled', 'ours-noop-tracer', 'ours-discard', 'ours', 'floor', 'theirs'];
 
 /** Whether the variant's spans reach the counting receiver (one a request). */
-export const exportsSpans = (variant: ServerVariant) => variant === 'ours' || variant === 'theirs';
+export const exportsSpans = (variant: ServerVariant) => variant === 'ours' || variant === 'floor' || variant === 'theirs';
