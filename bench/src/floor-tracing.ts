@@ -2,7 +2,7 @@
 // span like ours, written for this one server and nothing else. It is not a library and does less
 // than the issue asks of ours: no sampling, no parent extraction, no limits, no drop accounting, no
 // retries, no route API, no request or response emitters bound (only the request handler runs in
-// the span's context), no hooks, one fixed service. Per request: one object on the request, an
+// the span's context), no hooks, one fixed service. Per request: one object (on the request and the response), an
 // AsyncLocalStorage.run around the handler, and at `http.server.response.finish` the span written
 // straight into the pending OTLP protobuf request (ids copied from a pooled random buffer, repeated
 // attributes copied in as bytes encoded once per value). Every 512 spans the request is POSTed
