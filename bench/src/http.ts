@@ -14,12 +14,12 @@ const valueOf = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag)
 const variants = valueOf('--variants')?.split(',');
 const unknown = variants?.filter((variant) => !SERVER_VARIANTS.includes(variant as ServerVariant));
 if (unknown !== undefined && unknown.length > 0) throw new Error(`--variants: unknown ${unknown.join(', ')}; known: ${SERVER_VARIANTS.join(', ')}`);
-/** A whole number from `min` to `max` for `flag`, or undefined when the flag is absent. */
+/** A whole number from `min` to `max` (digits only) after `flag`, or undefined when the flag is absent. */
 function countOf(flag: string, min: number, max: number): number | undefined {
+  if (!args.includes(flag)) return undefined;
   const text = valueOf(flag);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  const value = text !== undefined && /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) throw new Error(`${flag}: expected a whole number from ${min} to ${max}, got ${text === undefined ? 'nothing' : JSON.stringify(text)}`);
   return value;
 }
 await runCases(
