@@ -6,6 +6,8 @@
  * costs), `ours-unsampled` is `instrumentHttp()` with a tracer that samples nothing,
  * `ours-noop-tracer` records through `@x/trace` into a tracer whose methods do nothing,
  * `ours-discard` into the core's buffered tracer with an exporter that throws the spans away.
+ * `floor` is no library at all: the least a tracer could do and still export the span
+ * (`src/floor-tracing.ts`), what any design has left of the target.
  */
 export type ServerVariant = 'plain' | 'plain-als' | 'ours-unsampled' | 'ours-noop-tracer' | 'ours-discard' | 'ours' | 'floor' | 'theirs';
 
